@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export type DatabaseType = 'sqlite' | 'postgres';
+
+/** Typed application configuration, read once from the environment at start-up. */
+export interface AppConfig {
+  port: number;
+  production: boolean;
+  database: {
+    type: DatabaseType;
+    /** SQLite file, or ':memory:'. */
+    path: string;
+    /** PostgreSQL connection string. */
+    url?: string;
+    /** Log every SQL statement (debugging only). */
+    logging: boolean;
+  };
+  auth: {
+    jwtSecret: string;
+    /** Where the secret came from, so start-up can say so. */
+    jwtSecretSource: 'environment' | 'generated';
+    tokenTtlSeconds: number;
+    adminUsername: string;
+    adminPassword?: string;
+  };
+  seedDemo: boolean;
+  checkIn: {
+    /** Minutes before slot start a citizen may check in. */
+    opensMinutesBefore: number;
+  };
+  queue: {
+    /** Service minutes assumed until an office has enough completed services of its own. */
+    defaultServiceMinutes: number;
+    /** How many recent completed services the estimate averages. */
+    estimateSampleSize: number;
+    /** Fewer completed services than this and the default is used. */
+    estimateMinSamples: number;
+  };
+  serviceModes: {
+    /** Deferred express requests released per write transaction. */
+    releaseBatchSize: number;
+    /** How often each instance looks for deferred requests to release, in ms. */
+    releaseIntervalMs: number;
+  };
+  bodyLimitBytes: number;
+}
+
+export class ConfigValidationError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function fail(variable: string, problem: string): never {
+  throw new ConfigValidationError(`Invalid configuration: ${variable} ${problem}`);
+}
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) fail(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) fail(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  return fail(name, `must be true or false, got "${raw}"`);
+}
+
+/**
+ * The demo keeps a generated JWT secret next to its database so tokens survive a restart.
+ * Production must set JWT_SECRET explicitly.
+ */
+function demoJwtSecret(databasePath: string): string {
+  const folder = databasePath === ':memory:' ? resolve('data') : dirname(resolve(databasePath));
+  const file = join(folder, '.jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(folder, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Reads and validates the environment. Throws ConfigValidationError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  const dbType = (env.DB_TYPE ?? 'sqlite').toLowerCase();
+  if (dbType !== 'sqlite' && dbType !== 'postgres') fail('DB_TYPE', `must be "sqlite" or "postgres", got "${env.DB_TYPE}"`);
+
+  const url = env.DATABASE_URL || undefined;
+  if (dbType === 'postgres') {
+    if (!url) fail('DATABASE_URL', 'is required when DB_TYPE=postgres');
+    if (!/^postgres(ql)?:\/\//.test(url)) fail('DATABASE_URL', 'must start with postgres:// or postgresql://');
+  }
+  const path = env.DB_PATH || join('data', 'passport-queue.sqlite');
+
+  const secretFromEnv = env.JWT_SECRET;
+  if (secretFromEnv !== undefined && secretFromEnv.length < 32) fail('JWT_SECRET', 'must be at least 32 characters long');
+  if (!secretFromEnv && production) fail('JWT_SECRET', 'is required when NODE_ENV=production');
+
+  const adminUsername = env.ADMIN_USERNAME || 'admin';
+  if (!/^[a-zA-Z0-9._-]{3,64}$/.test(adminUsername)) fail('ADMIN_USERNAME', 'must be 3-64 letters, digits, dots, dashes or underscores');
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 12) fail('ADMIN_PASSWORD', 'must be at least 12 characters long');
+
+  return {
+    port: readInt(env, 'PORT', 3000, 0, 65535),
+    production,
+    database: { type: dbType, path, url, logging: readBool(env, 'DB_LOGGING', false) },
+    auth: {
+      jwtSecret: secretFromEnv ?? demoJwtSecret(path),
+      jwtSecretSource: secretFromEnv ? 'environment' : 'generated',
+      tokenTtlSeconds: readInt(env, 'TOKEN_TTL_SECONDS', 8 * 3600, 60, 7 * 24 * 3600),
+      adminUsername,
+      adminPassword,
+    },
+    seedDemo: readBool(env, 'SEED_DEMO', false),
+    checkIn: { opensMinutesBefore: readInt(env, 'CHECK_IN_OPENS_MINUTES_BEFORE', 60, 0, 24 * 60) },
+    queue: {
+      defaultServiceMinutes: readInt(env, 'DEFAULT_SERVICE_MINUTES', 10, 1, 240),
+      estimateSampleSize: readInt(env, 'ESTIMATE_SAMPLE_SIZE', 20, 1, 1000),
+      estimateMinSamples: readInt(env, 'ESTIMATE_MIN_SAMPLES', 3, 1, 1000),
+    },
+    serviceModes: {
+      releaseBatchSize: readInt(env, 'EXPRESS_RELEASE_BATCH_SIZE', 200, 1, 10000),
+      releaseIntervalMs: readInt(env, 'EXPRESS_RELEASE_INTERVAL_MS', 500, 50, 60000),
+    },
+    bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

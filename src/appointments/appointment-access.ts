@@ -1,0 +1,44 @@
+import { timingSafeEqual } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AuthUser, canActInOffice } from '../auth/auth-user';
+import { DomainError } from '../common/domain-error';
+import { nikProblem } from './applicant.rules';
+import { Appointment } from './appointment.entity';
+import { normalizeBookingCode } from './booking-code';
+
+/** Who acts on an appointment: the citizen (booking code + NIK) or staff/admin with a token. */
+export type AppointmentCaller = { kind: 'citizen'; nik: string } | { kind: 'staff'; user: AuthUser };
+
+/** From the request: a Bearer token wins; otherwise the X-Applicant-NIK header is required. */
+export function appointmentCaller(user: AuthUser | undefined, nikHeader: string | undefined): AppointmentCaller {
+  if (user) return { kind: 'staff', user };
+  if (nikHeader === undefined || nikHeader === '') {
+    throw new DomainError('VALIDATION_FAILED', 'Send your NIK in the X-Applicant-NIK header.', { details: [{ field: 'X-Applicant-NIK', problems: ['X-Applicant-NIK is required'] }] });
+  }
+  const problem = nikProblem(nikHeader);
+  if (problem) throw new DomainError('VALIDATION_FAILED', 'The NIK in X-Applicant-NIK is not valid.', { details: [{ field: 'X-Applicant-NIK', problems: [problem] }] });
+  return { kind: 'citizen', nik: nikHeader };
+}
+
+const notFound = () => new DomainError('APPOINTMENT_NOT_FOUND', 'No appointment matches this booking code and NIK.');
+
+function sameNik(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * Loads an appointment the caller may act on. A wrong code and a wrong NIK are the same 404, so
+ * the answer never tells which one was wrong. Staff of another office get 403.
+ */
+export async function findAppointmentFor(manager: EntityManager, rawCode: string, caller: AppointmentCaller): Promise<Appointment> {
+  const code = normalizeBookingCode(rawCode);
+  if (!code) throw notFound();
+  const appointment = await manager.findOneBy(Appointment, { code });
+  if (caller.kind === 'citizen') {
+    if (!appointment || !sameNik(appointment.nik, caller.nik)) throw notFound();
+    return appointment;
+  }
+  if (!appointment) throw notFound();
+  if (!canActInOffice(caller.user, appointment.officeCode)) throw new DomainError('FORBIDDEN', 'This appointment belongs to another office.');
+  return appointment;
+}

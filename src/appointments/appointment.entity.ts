@@ -1,0 +1,54 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export type ServiceType = 'NEW' | 'RENEWAL' | 'REPLACEMENT';
+export const SERVICE_TYPES: readonly ServiceType[] = ['NEW', 'RENEWAL', 'REPLACEMENT'];
+
+export type AppointmentStatus = 'BOOKED' | 'CHECKED_IN' | 'CALLED' | 'SERVING' | 'DONE' | 'CANCELLED' | 'NO_SHOW';
+/** Statuses in which an appointment holds the applicant's one active booking. */
+export const ACTIVE_APPOINTMENT_STATUSES: readonly AppointmentStatus[] = ['BOOKED', 'CHECKED_IN', 'CALLED', 'SERVING'];
+
+@Entity('appointments')
+@Index('IDX_appointments_slot', ['slotId'])
+export class Appointment {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  /** Crockford base32, upper case, unique. */
+  @Column({ type: 'varchar', length: 10, unique: true })
+  code: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  officeCode: string;
+
+  @Column({ type: 'integer' })
+  slotId: number;
+
+  @Column({ type: 'varchar', length: 12 })
+  serviceType: ServiceType;
+
+  @Column({ type: 'varchar', length: 12 })
+  status: AppointmentStatus;
+
+  /** Full NIK: needed to prove ownership. Never leaves the server (responses carry nikMasked). */
+  @Column({ type: 'varchar', length: 16 })
+  nik: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  fullName: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  phone: string;
+
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  /** Processed by hand while the office was DEGRADED. */
+  @Column({ type: 'boolean', default: false })
+  manual: boolean;
+
+  @Column({ type: 'varchar', length: 24 })
+  createdAt: string;
+
+  @Column({ type: 'varchar', length: 24 })
+  updatedAt: string;
+}

@@ -1,0 +1,279 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { IdempotencyService, StoredResponse } from '../common/idempotency.service';
+import { uniqueViolation } from '../database/database-errors';
+import { TransactionRunner } from '../database/transaction-runner';
+import { Office } from '../offices/office.entity';
+import { Slot } from '../offices/slot.entity';
+import { syncExpressFlags } from '../queue/call-order-sync';
+import { EXPRESS_QUOTA, returnToQuota, takeFromQuota } from '../queue/daily-sequences';
+import { Ticket } from '../queue/ticket.entity';
+import { TicketsService, TicketView } from '../queue/tickets.service';
+import { ExpressRequestsService, ExpressView } from '../service-modes/express-requests.service';
+import { decide, decideBooking, ModeDecision, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
+import { ServiceMode } from '../service-modes/service-mode.entity';
+import { ServiceModesService } from '../service-modes/service-modes.service';
+import { maskNik, normalizeFullName } from './applicant.rules';
+import { AppointmentCaller, findAppointmentFor } from './appointment-access';
+import { ACTIVE_APPOINTMENT_STATUSES, Appointment } from './appointment.entity';
+import { canCancel, canRequestExpress, canReschedule, slotHasStarted } from './appointment.rules';
+import { generateBookingCode } from './booking-code';
+import { CreateAppointmentDto } from './dto/appointment.dto';
+import { ExpressRequest } from './express-request.entity';
+import { In } from 'typeorm';
+
+export interface AppointmentView {
+  code: string;
+  officeCode: string;
+  slot: { id: number; date: string; start: string; end: string };
+  serviceType: string;
+  status: string;
+  applicant: { fullName: string; nikMasked: string; phone: string; email: string | null };
+  express: ExpressView | null;
+  ticket: TicketView | null;
+  manual: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+@Injectable()
+export class AppointmentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly db: TransactionRunner,
+    private readonly modes: ServiceModesService,
+    private readonly expressRequests: ExpressRequestsService,
+    private readonly tickets: TicketsService,
+    private readonly idempotency: IdempotencyService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Books a seat. Every invariant is held by the database: the seat by a conditional
+   * `UPDATE slots SET booked = booked + 1 WHERE booked < capacity`, one active booking per NIK by a
+   * partial unique index, the express quota by a conditional UPDATE on the day's counter.
+   */
+  async book(input: CreateAppointmentDto, idempotencyKey?: string): Promise<StoredResponse<AppointmentView>> {
+    const scope = idempotencyKey ? this.idempotency.scope('POST /appointments', `nik:${input.applicant.nik}`, idempotencyKey) : null;
+    const fingerprint = this.idempotency.fingerprint(input);
+    const attempt = () =>
+      this.db.write(async (manager) => {
+        const now = this.clock.now();
+        if (scope) {
+          const stored = await this.idempotency.find<AppointmentView>(manager, scope, fingerprint, now);
+          if (stored) return stored;
+        }
+        const office = await manager.findOneBy(Office, { code: input.officeCode });
+        if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${input.officeCode}.`);
+        const slot = await manager.findOneBy(Slot, { id: input.slotId, officeCode: office.code });
+        if (!slot) throw new DomainError('SLOT_NOT_FOUND', `Office ${office.code} has no slot ${input.slotId}.`);
+        const mode = await this.modes.effectiveForWrite(manager, office.code);
+        const decision = decideBooking('BOOK', input.express === true, mode);
+        this.refuseUnlessAllowed(decision, mode, now);
+        if (slotHasStarted(now, slot)) throw new DomainError('SLOT_IN_PAST', 'This slot has already started. Please pick a later one.');
+        await this.requireNoActiveBooking(manager, input.applicant.nik);
+        await this.takeSeat(manager, slot.id);
+
+        const code = await this.uniqueCode(manager);
+        const appointment = manager.create(Appointment, {
+          code,
+          officeCode: office.code,
+          slotId: slot.id,
+          serviceType: input.serviceType,
+          status: 'BOOKED',
+          nik: input.applicant.nik,
+          fullName: normalizeFullName(input.applicant.fullName),
+          phone: input.applicant.phone,
+          email: input.applicant.email ?? null,
+          manual: decision.allowed && decision.manual,
+          createdAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+        });
+        await manager.insert(Appointment, appointment);
+        let express: ExpressRequest | null = null;
+        if (decision.allowed && decision.express) express = await this.addExpress(manager, office, slot.date, appointment.id, decision.express, now);
+
+        const response = { statusCode: express?.status === 'DEFERRED' ? 202 : 201, body: await this.viewWith(manager, appointment, slot, express, null) };
+        if (scope) await this.idempotency.remember(manager, scope, fingerprint, response, now);
+        return response;
+      });
+    try {
+      return await attempt();
+    } catch (error) {
+      const violated = uniqueViolation(error);
+      if (!violated) throw error;
+      // PostgreSQL: a concurrent request with the same key committed first; replay its answer.
+      if (scope) return attempt();
+      if (/nik/i.test(violated)) throw this.activeBookingExists();
+      throw error;
+    }
+  }
+
+  async find(code: string, caller: AppointmentCaller): Promise<AppointmentView> {
+    const appointment = await findAppointmentFor(this.dataSource.manager, code, caller);
+    return this.view(appointment);
+  }
+
+  /** Moves the seat to another slot of the same office, atomically: never two seats, never none. */
+  async reschedule(code: string, slotId: number, caller: AppointmentCaller): Promise<AppointmentView> {
+    const appointment = await this.db.write(async (manager) => {
+      const appointment = await findAppointmentFor(manager, code, caller);
+      const now = this.clock.now();
+      const mode = await this.modes.effectiveForWrite(manager, appointment.officeCode);
+      this.refuseUnlessAllowed(decide('RESCHEDULE', mode), mode, now);
+      if (!canReschedule(appointment.status)) throw this.invalidState(appointment, 'rescheduled');
+      const target = await manager.findOneBy(Slot, { id: slotId, officeCode: appointment.officeCode });
+      if (!target) throw new DomainError('SLOT_NOT_FOUND', `Office ${appointment.officeCode} has no slot ${slotId}.`);
+      if (target.id === appointment.slotId) return appointment;
+      if (slotHasStarted(now, target)) throw new DomainError('SLOT_IN_PAST', 'This slot has already started. Please pick a later one.');
+      await this.takeSeat(manager, target.id);
+      await this.freeSeat(manager, appointment.slotId);
+      const moved = await manager.update(Appointment, { id: appointment.id, status: 'BOOKED', slotId: appointment.slotId }, { slotId: target.id, updatedAt: now.toISOString() });
+      if (moved.affected !== 1) throw new DomainError('INVALID_STATE', 'This appointment changed meanwhile. Reload and try again.');
+      await manager.update(ExpressRequest, { appointmentId: appointment.id }, { serviceDate: target.date });
+      if (caller.kind === 'staff') await this.audit.record(manager, now, { actor: caller.user.username, action: 'appointment.reschedule', target: `appointment:${appointment.code}`, details: { from: appointment.slotId, to: target.id } });
+      return { ...appointment, slotId: target.id, updatedAt: now.toISOString() };
+    });
+    return this.view(appointment);
+  }
+
+  /** Cancels a BOOKED appointment: its seat is free at once and its express request is cancelled. */
+  async cancel(code: string, caller: AppointmentCaller): Promise<AppointmentView> {
+    const appointment = await this.db.write(async (manager) => {
+      const appointment = await findAppointmentFor(manager, code, caller);
+      if (!canCancel(appointment.status)) throw this.invalidState(appointment, 'cancelled');
+      const now = this.clock.now();
+      const cancelled = await manager.update(Appointment, { id: appointment.id, status: 'BOOKED' }, { status: 'CANCELLED', updatedAt: now.toISOString() });
+      if (cancelled.affected !== 1) throw new DomainError('INVALID_STATE', 'This appointment changed meanwhile. Reload and try again.');
+      await this.freeSeat(manager, appointment.slotId);
+      const express = await manager.findOneBy(ExpressRequest, { appointmentId: appointment.id });
+      if (express && express.status !== 'CANCELLED') {
+        await manager.update(ExpressRequest, { id: express.id }, { status: 'CANCELLED', cancelledAt: now.toISOString() });
+        await returnToQuota(manager, express.officeCode, express.serviceDate, EXPRESS_QUOTA);
+      }
+      if (caller.kind === 'staff') await this.audit.record(manager, now, { actor: caller.user.username, action: 'appointment.cancel', target: `appointment:${appointment.code}`, details: {} });
+      return { ...appointment, status: 'CANCELLED' as const, updatedAt: now.toISOString() };
+    });
+    return this.view(appointment);
+  }
+
+  /** Asks for same-day processing on an existing appointment. 201 ACTIVE, 202 DEFERRED. */
+  async requestExpress(code: string, caller: AppointmentCaller): Promise<StoredResponse<AppointmentView>> {
+    const result = await this.db.write(async (manager) => {
+      const appointment = await findAppointmentFor(manager, code, caller);
+      const now = this.clock.now();
+      const office = await manager.findOneByOrFail(Office, { code: appointment.officeCode });
+      const mode = await this.modes.effectiveForWrite(manager, office.code);
+      if (await manager.existsBy(ExpressRequest, { appointmentId: appointment.id })) {
+        throw new DomainError('EXPRESS_ALREADY_REQUESTED', 'Express processing was already requested for this appointment.');
+      }
+      if (!canRequestExpress(appointment.status)) throw this.invalidState(appointment, 'given express processing');
+      const decision = decide('EXPRESS', mode);
+      this.refuseUnlessAllowed(decision, mode, now);
+      const slot = await manager.findOneByOrFail(Slot, { id: appointment.slotId });
+      const express = await this.addExpress(manager, office, slot.date, appointment.id, decision.allowed ? decision.express! : 'ACTIVE', now);
+      const ticket = await manager.findOneBy(Ticket, { appointmentId: appointment.id });
+      if (ticket) {
+        await manager.update(ExpressRequest, { id: express.id }, { ticketId: ticket.id });
+        await syncExpressFlags(manager, [office.code]);
+      }
+      return { appointment, status: express.status === 'DEFERRED' ? 202 : 201 };
+    });
+    return { statusCode: result.status, body: await this.view(result.appointment) };
+  }
+
+  async view(appointment: Appointment, manager: EntityManager = this.dataSource.manager): Promise<AppointmentView> {
+    const [slot, express, ticket] = await Promise.all([
+      manager.findOneByOrFail(Slot, { id: appointment.slotId }),
+      manager.findOneBy(ExpressRequest, { appointmentId: appointment.id }),
+      manager.findOneBy(Ticket, { appointmentId: appointment.id }),
+    ]);
+    return this.viewWith(manager, appointment, slot, express, ticket);
+  }
+
+  private async viewWith(manager: EntityManager, appointment: Appointment, slot: Slot, express: ExpressRequest | null, ticket: Ticket | null): Promise<AppointmentView> {
+    return {
+      code: appointment.code,
+      officeCode: appointment.officeCode,
+      slot: { id: slot.id, date: slot.date, start: slot.start, end: slot.end },
+      serviceType: appointment.serviceType,
+      status: appointment.status,
+      applicant: { fullName: appointment.fullName, nikMasked: maskNik(appointment.nik), phone: appointment.phone, email: appointment.email },
+      express: await this.expressRequests.viewOf(express, manager),
+      ticket: ticket ? await this.tickets.view(ticket, manager) : null,
+      manual: appointment.manual,
+      createdAt: appointment.createdAt,
+      updatedAt: appointment.updatedAt,
+    };
+  }
+
+  private refuseUnlessAllowed(decision: ModeDecision, mode: ServiceMode, now: Date): void {
+    if (!decision.allowed) throw new DomainError(decision.code, refusalMessage(decision.code, mode), { retryAfterSeconds: retryAfterSeconds(mode, now) });
+  }
+
+  private async requireNoActiveBooking(manager: EntityManager, nik: string): Promise<void> {
+    if (await manager.existsBy(Appointment, { nik, status: In([...ACTIVE_APPOINTMENT_STATUSES]) })) throw this.activeBookingExists();
+  }
+
+  private activeBookingExists(): DomainError {
+    return new DomainError('ACTIVE_BOOKING_EXISTS', 'You already have an active appointment. Cancel or reschedule it instead of booking another.');
+  }
+
+  private invalidState(appointment: Appointment, verb: string): DomainError {
+    return new DomainError('INVALID_STATE', `This appointment is ${appointment.status} and cannot be ${verb}.`);
+  }
+
+  /** The seat invariant, in one statement: the row changes only while a seat is left. */
+  private async takeSeat(manager: EntityManager, slotId: number): Promise<void> {
+    const taken = await manager
+      .createQueryBuilder()
+      .update(Slot)
+      .set({ booked: () => 'booked + 1' })
+      .where({ id: slotId })
+      .andWhere('booked < capacity')
+      .execute();
+    if (taken.affected !== 1) throw new DomainError('SLOT_FULL', 'This slot is fully booked. Please pick another one.');
+  }
+
+  private async freeSeat(manager: EntityManager, slotId: number): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(Slot)
+      .set({ booked: () => 'booked - 1' })
+      .where({ id: slotId })
+      .andWhere('booked > 0')
+      .execute();
+  }
+
+  private async addExpress(manager: EntityManager, office: Office, serviceDate: string, appointmentId: number, status: 'ACTIVE' | 'DEFERRED', now: Date): Promise<ExpressRequest> {
+    if (!(await takeFromQuota(manager, office.code, serviceDate, EXPRESS_QUOTA, office.dailyExpressQuota))) {
+      throw new DomainError('EXPRESS_QUOTA_FULL', `The express quota of ${office.code} for ${serviceDate} is used up. You can still keep a regular appointment.`);
+    }
+    const request = manager.create(ExpressRequest, {
+      officeCode: office.code,
+      serviceDate,
+      appointmentId,
+      ticketId: null,
+      status,
+      requestedAt: now.toISOString(),
+      deferredAt: status === 'DEFERRED' ? now.toISOString() : null,
+      releasedAt: null,
+      cancelledAt: null,
+      fulfilledAt: null,
+    });
+    await manager.insert(ExpressRequest, request);
+    return request;
+  }
+
+  /** 50 random bits make a clash very unlikely; when one happens, draw again. */
+  private async uniqueCode(manager: EntityManager): Promise<string> {
+    for (;;) {
+      const code = generateBookingCode();
+      if (!(await manager.existsBy(Appointment, { code }))) return code;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('audit_log')
+export class AuditEntry {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 24 })
+  at: string;
+
+  /** Username of whoever acted, or "system". */
+  @Column({ type: 'varchar', length: 64 })
+  actor: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  action: string;
+
+  @Column({ type: 'varchar', length: 120 })
+  target: string;
+
+  @Column({ type: 'simple-json' })
+  details: Record<string, unknown>;
+}

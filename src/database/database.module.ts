@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/configuration';
+import { TransactionRunner } from './transaction-runner';
+import { typeOrmOptions } from './typeorm-options';
+import { ENTITIES } from './entities';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => typeOrmOptions(config),
+    }),
+    TypeOrmModule.forFeature(ENTITIES),
+  ],
+  providers: [TransactionRunner],
+  exports: [TypeOrmModule, TransactionRunner],
+})
+export class DatabaseModule {}

@@ -1,0 +1,24 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { SERVICE_TYPES, ServiceType } from '../../appointments/appointment.entity';
+import { ApplicantDto } from '../../appointments/dto/applicant.dto';
+
+export class CheckInDto {
+  /** Staff only: elderly, disabled, pregnant, or with an infant. */
+  @IsOptional() @IsBoolean()
+  priority?: boolean;
+}
+
+export class WalkInDto {
+  @IsIn(SERVICE_TYPES)
+  serviceType: ServiceType;
+
+  @IsOptional() @IsBoolean()
+  priority?: boolean;
+
+  @IsOptional() @IsBoolean()
+  express?: boolean;
+
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ApplicantDto)
+  applicant: ApplicantDto;
+}

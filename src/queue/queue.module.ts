@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ServiceModesModule } from '../service-modes/service-modes.module';
+import { BoardEventsService } from './board-events.service';
+import { BoardService } from './board.service';
+import { CountersService } from './counters.service';
+import { QueueController } from './queue.controller';
+import { TicketsService } from './tickets.service';
+import { WaitEstimatesService } from './wait-estimates.service';
+
+@Module({
+  imports: [ServiceModesModule],
+  controllers: [QueueController],
+  providers: [TicketsService, CountersService, BoardService, BoardEventsService, WaitEstimatesService],
+  exports: [TicketsService, CountersService],
+})
+export class QueueModule {}

@@ -1,0 +1,83 @@
+import type { TicketKind, TicketStatus } from './ticket.entity';
+
+/**
+ * Call order (contract): priority tickets first, then tickets with an ACTIVE express request,
+ * then appointment tickets by slot start, then walk-ins; ties by check-in time.
+ *
+ * It is encoded as one sortable string per ticket so the database can pick the next ticket with
+ * an index range scan, however long the queue:
+ *
+ *   [0 priority | 1]  [0 express ACTIVE | 1]  [0 appointment | 1 walk-in]  slotStartsAt  checkedInAt  number
+ *
+ * Position 1 (the express flag) is the only part that changes after issue, when an express request
+ * is deferred or released; `EXPRESS_FLAG_INDEX` is where it sits.
+ */
+export interface CallOrderFacts {
+  priority: boolean;
+  expressActive: boolean;
+  kind: TicketKind;
+  slotStartsAt: string | null;
+  checkedInAt: string;
+  number: string;
+}
+
+export const EXPRESS_FLAG_INDEX = 1;
+/** Walk-ins have no slot; this sorts after every real instant. */
+const NO_SLOT = '9999-12-31T23:59:59.999Z';
+
+export function callKey(facts: CallOrderFacts): string {
+  return [facts.priority ? '0' : '1', facts.expressActive ? '0' : '1', facts.kind === 'APPOINTMENT' ? '0' : '1', facts.slotStartsAt ?? NO_SLOT, facts.checkedInAt, facts.number.padStart(8, ' ')].join('');
+}
+
+export function withExpressFlag(key: string, expressActive: boolean): string {
+  return key.slice(0, EXPRESS_FLAG_INDEX) + (expressActive ? '0' : '1') + key.slice(EXPRESS_FLAG_INDEX + 1);
+}
+
+/** Sorts tickets in call order (the same order the database index gives). */
+export function compareCallOrder(a: CallOrderFacts, b: CallOrderFacts): number {
+  const ka = callKey(a);
+  const kb = callKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** `A001` for appointments, `W001` for walk-ins; past 999 the number simply grows (`A1000`). */
+export function ticketNumber(kind: TicketKind, sequence: number): string {
+  return `${kind === 'APPOINTMENT' ? 'A' : 'W'}${String(sequence).padStart(3, '0')}`;
+}
+
+export function sequenceName(kind: TicketKind): 'A' | 'W' {
+  return kind === 'APPOINTMENT' ? 'A' : 'W';
+}
+
+/** Allowed ticket status changes: WAITING → CALLED → SERVING → DONE, or CALLED → NO_SHOW. */
+const TICKET_TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
+  WAITING: ['CALLED'],
+  CALLED: ['SERVING', 'NO_SHOW', 'DONE'],
+  SERVING: ['DONE'],
+  DONE: [],
+  NO_SHOW: [],
+};
+
+export function canTicketMove(from: TicketStatus, to: TicketStatus): boolean {
+  return TICKET_TRANSITIONS[from].includes(to);
+}
+
+/**
+ * Minutes until a waiting ticket is likely called: position × mean service time ÷ open counters,
+ * rounded up. With no counter open, one is assumed (the office is about to open one).
+ * Non-decreasing in position, so estimates never fall along the queue.
+ */
+export function estimateWaitMinutes(position: number, meanServiceMinutes: number, openCounters: number): number {
+  return Math.ceil((position * meanServiceMinutes) / Math.max(1, openCounters));
+}
+
+/**
+ * Mean service minutes: from services measured in the current mode when there are enough of them
+ * (manual service is slower), else from all recent services, else the configured default.
+ */
+export function meanServiceMinutes(currentModeSamples: number[], allSamples: number[], minSamples: number, fallback: number): number {
+  const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
+  if (currentModeSamples.length >= minSamples) return mean(currentModeSamples);
+  if (allSamples.length >= minSamples) return mean(allSamples);
+  return fallback;
+}

@@ -1,0 +1,277 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, LessThan } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/configuration';
+import { AppointmentCaller, findAppointmentFor } from '../appointments/appointment-access';
+import { Appointment } from '../appointments/appointment.entity';
+import { checkInWindow, canCheckIn } from '../appointments/appointment.rules';
+import { ExpressRequest } from '../appointments/express-request.entity';
+import { normalizeFullName } from '../appointments/applicant.rules';
+import type { AuthUser } from '../auth/auth-user';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { IdempotencyService, StoredResponse } from '../common/idempotency.service';
+import { localDateOf } from '../common/local-time';
+import { uniqueViolation } from '../database/database-errors';
+import { TransactionRunner } from '../database/transaction-runner';
+import { Office } from '../offices/office.entity';
+import { Slot } from '../offices/slot.entity';
+import { expressView, ExpressView, ExpressRequestsService } from '../service-modes/express-requests.service';
+import { decide, decideWalkIn, refusalMessage, retryAfterSeconds, ticketsAreManual } from '../service-modes/service-mode.policy';
+import { ServiceModesService } from '../service-modes/service-modes.service';
+import { BoardEventsService } from './board-events.service';
+import { EXPRESS_QUOTA, nextInSequence, takeFromQuota } from './daily-sequences';
+import { WalkInDto } from './dto/queue.dto';
+import { callKey, sequenceName, ticketNumber } from './queue.rules';
+import { Ticket } from './ticket.entity';
+import { EstimateBasis, WaitEstimatesService } from './wait-estimates.service';
+
+export interface TicketView {
+  id: number;
+  number: string;
+  officeCode: string;
+  serviceDate: string;
+  appointmentCode: string | null;
+  serviceType: string;
+  priority: boolean;
+  /** True while the ticket has an express request that is not cancelled. */
+  express: boolean;
+  expressRequest: ExpressView | null;
+  status: string;
+  counterNumber: number | null;
+  position: number | null;
+  estimatedWaitMinutes: number | null;
+  manual: boolean;
+  checkedInAt: string;
+  calledAt: string | null;
+}
+
+@Injectable()
+export class TicketsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly db: TransactionRunner,
+    private readonly modes: ServiceModesService,
+    private readonly expressRequests: ExpressRequestsService,
+    private readonly estimates: WaitEstimatesService,
+    private readonly idempotency: IdempotencyService,
+    private readonly audit: AuditService,
+    private readonly events: BoardEventsService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Waiting tickets of an office in call order, each with its position and estimate. */
+  async queue(officeCode: string): Promise<TicketView[]> {
+    await this.requireOffice(officeCode);
+    const waiting = await this.dataSource.manager.find(Ticket, { where: { officeCode, status: 'WAITING' }, order: { callKey: 'ASC' } });
+    return this.viewMany(waiting, this.dataSource.manager, true);
+  }
+
+  async view(ticket: Ticket, manager: EntityManager = this.dataSource.manager): Promise<TicketView> {
+    const [view] = await this.viewMany([ticket], manager, false);
+    return view;
+  }
+
+  /**
+   * Views of several tickets of one office with a constant number of queries. `inCallOrder` says
+   * the list is the whole waiting queue in order, so positions are just indexes.
+   */
+  async viewMany(tickets: Ticket[], manager: EntityManager, inCallOrder: boolean): Promise<TicketView[]> {
+    if (tickets.length === 0) return [];
+    const officeCode = tickets[0].officeCode;
+    const ids = tickets.map((t) => t.id);
+    const appointmentIds = tickets.map((t) => t.appointmentId).filter((id): id is number => id !== null);
+    const [requests, appointments] = await Promise.all([
+      manager.find(ExpressRequest, { where: { ticketId: In(ids) } }),
+      appointmentIds.length ? manager.find(Appointment, { select: { id: true, code: true }, where: { id: In(appointmentIds) } }) : Promise.resolve([]),
+    ]);
+    const requestByTicket = new Map(requests.map((r) => [r.ticketId!, r]));
+    const codeById = new Map(appointments.map((a) => [a.id, a.code]));
+    let basis: EstimateBasis | undefined;
+    if (tickets.some((t) => t.status === 'WAITING')) {
+      const mode = await this.modes.effectiveFor(officeCode, manager);
+      basis = await this.estimates.basis(officeCode, mode.mode, manager);
+    }
+    const views: TicketView[] = [];
+    for (const [index, ticket] of tickets.entries()) {
+      let position: number | null = null;
+      if (ticket.status === 'WAITING') {
+        position = inCallOrder ? index + 1 : (await manager.countBy(Ticket, { officeCode, status: 'WAITING', callKey: LessThan(ticket.callKey) })) + 1;
+      }
+      const request = requestByTicket.get(ticket.id) ?? null;
+      views.push({
+        id: ticket.id,
+        number: ticket.number,
+        officeCode: ticket.officeCode,
+        serviceDate: ticket.serviceDate,
+        appointmentCode: ticket.appointmentId !== null ? (codeById.get(ticket.appointmentId) ?? null) : null,
+        serviceType: ticket.serviceType,
+        priority: ticket.priority,
+        express: request !== null && request.status !== 'CANCELLED',
+        expressRequest: request ? expressView(request, await this.expressRequests.positionOf(request, manager)) : null,
+        status: ticket.status,
+        counterNumber: ticket.counterNumber,
+        position,
+        estimatedWaitMinutes: position !== null && basis ? this.estimates.estimate(position, basis) : null,
+        manual: ticket.manual,
+        checkedInAt: ticket.checkedInAt,
+        calledAt: ticket.calledAt,
+      });
+    }
+    return views;
+  }
+
+  /** Kiosk (citizen) or front-desk check-in of a BOOKED appointment: issues an `A` ticket. */
+  async checkIn(code: string, caller: AppointmentCaller, priority: boolean | undefined): Promise<TicketView> {
+    if (caller.kind === 'citizen' && priority !== undefined) {
+      throw new DomainError('FORBIDDEN', 'Only staff can mark a ticket as priority; ask at the front desk.');
+    }
+    const ticket = await this.db.write(async (manager) => {
+      const appointment = await findAppointmentFor(manager, code, caller);
+      const office = await manager.findOneByOrFail(Office, { code: appointment.officeCode });
+      const mode = await this.modes.effectiveForWrite(manager, office.code);
+      decide('CHECK_IN', mode);
+      if (!canCheckIn(appointment.status)) throw new DomainError('INVALID_STATE', `This appointment is ${appointment.status} and cannot be checked in.`);
+      const slot = await manager.findOneByOrFail(Slot, { id: appointment.slotId });
+      const now = this.clock.now();
+      const window = checkInWindow(now, slot, this.config.checkIn.opensMinutesBefore);
+      if (window !== 'OPEN') {
+        const opens = this.config.checkIn.opensMinutesBefore;
+        throw new DomainError(
+          'CHECK_IN_WINDOW',
+          window === 'TOO_EARLY'
+            ? `Check-in opens ${opens} minutes before your slot (${slot.date} ${slot.start}, office time). Please come back then.`
+            : `Your slot (${slot.date} ${slot.start}-${slot.end}, office time) has ended. Please book a new appointment.`,
+        );
+      }
+      const moved = await manager.update(Appointment, { id: appointment.id, status: 'BOOKED' }, { status: 'CHECKED_IN', updatedAt: now.toISOString() });
+      if (moved.affected !== 1) throw new DomainError('INVALID_STATE', 'This appointment was just checked in.');
+      const express = await manager.findOneBy(ExpressRequest, { appointmentId: appointment.id });
+      const ticket = await this.issueTicket(manager, office, now, {
+        kind: 'APPOINTMENT',
+        appointmentId: appointment.id,
+        serviceType: appointment.serviceType,
+        priority: caller.kind === 'staff' && priority === true,
+        manual: ticketsAreManual(mode) || appointment.manual,
+        slotStartsAt: slot.startsAt,
+        expressActive: express?.status === 'ACTIVE',
+      });
+      if (express) await manager.update(ExpressRequest, { id: express.id }, { ticketId: ticket.id });
+      if (caller.kind === 'staff') {
+        await this.audit.record(manager, now, { actor: caller.user.username, action: 'ticket.check-in', target: `ticket:${office.code}/${ticket.serviceDate}/${ticket.number}`, details: { appointment: appointment.code, priority: ticket.priority } });
+      }
+      return ticket;
+    });
+    this.events.changed(ticket.officeCode, { type: 'check-in', ticketNumber: ticket.number });
+    return this.view(ticket);
+  }
+
+  /** A person without an appointment, added by staff: issues a `W` ticket. 202 when its express request is deferred. */
+  async walkIn(officeCode: string, input: WalkInDto, user: AuthUser, idempotencyKey?: string): Promise<StoredResponse<TicketView>> {
+    const scope = idempotencyKey ? this.idempotency.scope(`POST /offices/${officeCode}/walk-ins`, `user:${user.id}`, idempotencyKey) : null;
+    const fingerprint = this.idempotency.fingerprint(input);
+    const attempt = () =>
+      this.db.write(async (manager) => {
+        const now = this.clock.now();
+        if (scope) {
+          const stored = await this.idempotency.find<TicketView>(manager, scope, fingerprint, now);
+          if (stored) return { response: stored, ticket: null };
+        }
+        const office = await manager.findOneBy(Office, { code: officeCode });
+        if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+        const mode = await this.modes.effectiveForWrite(manager, office.code);
+        const decision = decideWalkIn(input.express === true, mode);
+        if (!decision.allowed) throw new DomainError(decision.code, refusalMessage(decision.code, mode), { retryAfterSeconds: retryAfterSeconds(mode, now) });
+        const serviceDate = localDateOf(now, office.timeZone);
+        if (decision.express && !(await takeFromQuota(manager, office.code, serviceDate, EXPRESS_QUOTA, office.dailyExpressQuota))) {
+          throw new DomainError('EXPRESS_QUOTA_FULL', `Today's express quota at ${office.code} is used up. You can still be served without express.`);
+        }
+        const ticket = await this.issueTicket(manager, office, now, {
+          kind: 'WALK_IN',
+          appointmentId: null,
+          serviceType: input.serviceType,
+          priority: input.priority === true,
+          manual: decision.manual,
+          slotStartsAt: null,
+          expressActive: decision.express === 'ACTIVE',
+          applicant: { name: normalizeFullName(input.applicant.fullName), nik: input.applicant.nik, phone: input.applicant.phone },
+        });
+        if (decision.express) {
+          await manager.insert(ExpressRequest, {
+            officeCode: office.code,
+            serviceDate,
+            appointmentId: null,
+            ticketId: ticket.id,
+            status: decision.express,
+            requestedAt: now.toISOString(),
+            deferredAt: decision.express === 'DEFERRED' ? now.toISOString() : null,
+          });
+        }
+        await this.audit.record(manager, now, { actor: user.username, action: 'ticket.walk-in', target: `ticket:${office.code}/${serviceDate}/${ticket.number}`, details: { priority: ticket.priority, express: decision.express ?? null } });
+        const view = await this.view(ticket, manager);
+        const response = { statusCode: decision.express === 'DEFERRED' ? 202 : 201, body: view };
+        if (scope) await this.idempotency.remember(manager, scope, fingerprint, response, now);
+        return { response, ticket };
+      });
+    let result;
+    try {
+      result = await attempt();
+    } catch (error) {
+      // Same key raced on PostgreSQL: the loser hits the unique scope and finds the winner's response.
+      if (scope && uniqueViolation(error)) result = await attempt();
+      else throw error;
+    }
+    if (result.ticket) this.events.changed(officeCode, { type: 'walk-in', ticketNumber: result.ticket.number });
+    return result.response;
+  }
+
+  private async issueTicket(
+    manager: EntityManager,
+    office: Office,
+    now: Date,
+    facts: {
+      kind: 'APPOINTMENT' | 'WALK_IN';
+      appointmentId: number | null;
+      serviceType: Ticket['serviceType'];
+      priority: boolean;
+      manual: boolean;
+      slotStartsAt: string | null;
+      expressActive: boolean;
+      applicant?: { name: string; nik: string; phone: string };
+    },
+  ): Promise<Ticket> {
+    const serviceDate = localDateOf(now, office.timeZone);
+    const number = ticketNumber(facts.kind, await nextInSequence(manager, office.code, serviceDate, sequenceName(facts.kind)));
+    const checkedInAt = now.toISOString();
+    const ticket = manager.create(Ticket, {
+      officeCode: office.code,
+      serviceDate,
+      number,
+      kind: facts.kind,
+      appointmentId: facts.appointmentId,
+      serviceType: facts.serviceType,
+      priority: facts.priority,
+      status: 'WAITING',
+      counterNumber: null,
+      manual: facts.manual,
+      slotStartsAt: facts.slotStartsAt,
+      applicantName: facts.applicant?.name ?? null,
+      applicantNik: facts.applicant?.nik ?? null,
+      applicantPhone: facts.applicant?.phone ?? null,
+      checkedInAt,
+      calledAt: null,
+      startedAt: null,
+      completedAt: null,
+      completedInMode: null,
+      recallCount: 0,
+      callKey: callKey({ priority: facts.priority, expressActive: facts.expressActive, kind: facts.kind, slotStartsAt: facts.slotStartsAt, checkedInAt, number }),
+    });
+    await manager.insert(Ticket, ticket);
+    return ticket;
+  }
+
+  private async requireOffice(officeCode: string): Promise<void> {
+    if (!(await this.dataSource.manager.existsBy(Office, { code: officeCode }))) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser, canActInOffice } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { TransactionRunner } from '../database/transaction-runner';
+import { ReconciliationItem, ReconciliationStatus } from './reconciliation-item.entity';
+
+export function reconciliationView(item: ReconciliationItem) {
+  return {
+    id: item.id,
+    officeCode: item.officeCode,
+    ticketNumber: item.ticketNumber,
+    appointmentCode: item.appointmentCode,
+    serviceType: item.serviceType,
+    completedAt: item.completedAt,
+    status: item.status,
+    resolvedBy: item.resolvedBy,
+    resolvedAt: item.resolvedAt,
+    note: item.note,
+  };
+}
+
+@Injectable()
+export class ReconciliationService {
+  constructor(
+    @InjectRepository(ReconciliationItem) private readonly items: Repository<ReconciliationItem>,
+    private readonly db: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(filter: { officeCode?: string; status: ReconciliationStatus }) {
+    const rows = await this.items.find({ where: { ...filter }, order: { completedAt: 'ASC', id: 'ASC' }, take: 5000 });
+    return rows.map(reconciliationView);
+  }
+
+  /** Marks an item as re-entered into the core systems. Resolving twice is harmless. */
+  async resolve(id: number, user: AuthUser, note?: string) {
+    return this.db.write(async (manager) => {
+      const item = await manager.findOneBy(ReconciliationItem, { id });
+      if (!item) throw new DomainError('RECONCILIATION_ITEM_NOT_FOUND', 'There is no such reconciliation item.');
+      if (!canActInOffice(user, item.officeCode)) throw new DomainError('FORBIDDEN', 'This item belongs to another office.');
+      if (item.status === 'RESOLVED') return reconciliationView(item);
+      const now = this.clock.now();
+      const resolved = { ...item, status: 'RESOLVED' as const, resolvedBy: user.username, resolvedAt: now.toISOString(), note: note ?? item.note };
+      await manager.update(ReconciliationItem, { id }, { status: 'RESOLVED', resolvedBy: resolved.resolvedBy, resolvedAt: resolved.resolvedAt, note: resolved.note });
+      await this.audit.record(manager, now, { actor: user.username, action: 'reconciliation.resolve', target: `ticket:${item.officeCode}/${item.ticketNumber}`, details: { id, note: note ?? null } });
+      return reconciliationView(resolved);
+    });
+  }
+}

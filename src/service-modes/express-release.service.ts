@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { In } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/configuration';
+import { Appointment } from '../appointments/appointment.entity';
+import { ExpressRequest } from '../appointments/express-request.entity';
+import { Clock } from '../common/clock';
+import { TransactionRunner } from '../database/transaction-runner';
+import { syncExpressFlags } from '../queue/call-order-sync';
+import { GLOBAL_SCOPE, ServiceMode } from './service-mode.entity';
+import { ServiceModesService } from './service-modes.service';
+
+/**
+ * Releases DEFERRED express requests of offices whose effective mode is NORMAL again, oldest first,
+ * in bounded batches (one short write transaction each) so a long backlog never stalls the API.
+ *
+ * It works from the database state alone, so it finishes after a restart half-way, and several
+ * instances can run it at once: each batch claims rows with a conditional UPDATE (and, on
+ * PostgreSQL, FOR UPDATE SKIP LOCKED), so every request is released exactly once.
+ */
+@Injectable()
+export class ExpressReleaseService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExpressReleaseService.name);
+  private timer?: NodeJS.Timeout;
+  private running: Promise<number> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly db: TransactionRunner,
+    private readonly modes: ServiceModesService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    modes.onRelease(() => this.kick());
+  }
+
+  onApplicationBootstrap(): void {
+    this.kick();
+    this.timer = setInterval(() => this.kick(), this.config.serviceModes.releaseIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Starts a release run unless one is going; a kick during a run makes it go round once more. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.releaseAll()
+      .catch((error) => {
+        this.logger.error(`express release failed: ${(error as Error).message}`);
+        return 0;
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Resolves when no release run is in progress (for shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Releases batches until nothing releasable is left; returns how many requests changed. */
+  async releaseAll(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const changed = await this.releaseBatch();
+      total += changed;
+      if (changed < this.config.serviceModes.releaseBatchSize) return total;
+    }
+  }
+
+  async releaseBatch(): Promise<number> {
+    return this.db.write(async (manager) => {
+      const rows = await manager.find(ServiceMode, {});
+      const global = rows.find((r) => r.scope === GLOBAL_SCOPE)!;
+      const overrides = rows.filter((r) => r.scope !== GLOBAL_SCOPE);
+      const degradedOverrides = overrides.filter((r) => r.mode === 'DEGRADED').map((r) => r.scope);
+      const normalOverrides = overrides.filter((r) => r.mode === 'NORMAL').map((r) => r.scope);
+
+      let query = manager.createQueryBuilder(ExpressRequest, 'er').where('er.status = :status', { status: 'DEFERRED' });
+      if (global.mode === 'NORMAL') {
+        if (degradedOverrides.length) query = query.andWhere('er.officeCode NOT IN (:...degraded)', { degraded: degradedOverrides });
+      } else {
+        if (!normalOverrides.length) return 0;
+        query = query.andWhere('er.officeCode IN (:...normal)', { normal: normalOverrides });
+      }
+      query = query.orderBy('er.requestedAt', 'ASC').addOrderBy('er.id', 'ASC').limit(this.config.serviceModes.releaseBatchSize);
+      if (this.db.isPostgres) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const batch = await query.getMany();
+      if (batch.length === 0) return 0;
+
+      const appointmentIds = batch.map((r) => r.appointmentId).filter((id): id is number => id !== null);
+      const gone = appointmentIds.length
+        ? new Set((await manager.find(Appointment, { select: { id: true }, where: { id: In(appointmentIds), status: In(['CANCELLED', 'NO_SHOW']) } })).map((a) => a.id))
+        : new Set<number>();
+      const now = this.clock.now().toISOString();
+      const cancelIds = batch.filter((r) => r.appointmentId !== null && gone.has(r.appointmentId)).map((r) => r.id);
+      const releaseIds = batch.filter((r) => !cancelIds.includes(r.id)).map((r) => r.id);
+      if (releaseIds.length) await manager.update(ExpressRequest, { id: In(releaseIds), status: 'DEFERRED' }, { status: 'ACTIVE', releasedAt: now });
+      if (cancelIds.length) await manager.update(ExpressRequest, { id: In(cancelIds), status: 'DEFERRED' }, { status: 'CANCELLED', cancelledAt: now });
+      await syncExpressFlags(manager, [...new Set(batch.map((r) => r.officeCode))]);
+      return batch.length;
+    });
+  }
+}

@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, IsNull, Not, Repository } from 'typeorm';
+import { ExpressRequest } from '../appointments/express-request.entity';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { TransactionRunner } from '../database/transaction-runner';
+import { syncExpressFlags } from '../queue/call-order-sync';
+import { Office } from '../offices/office.entity';
+import { SwitchModeDto } from './dto/switch-mode.dto';
+import { ServiceModeChange } from './service-mode-change.entity';
+import { GLOBAL_SCOPE, ServiceMode } from './service-mode.entity';
+import { expressTransitionOnSwitch, ModeName } from './service-mode.policy';
+
+export function modeView(mode: ServiceMode) {
+  return {
+    scope: mode.scope,
+    mode: mode.mode,
+    expressPolicy: mode.expressPolicy,
+    bookingPolicy: mode.bookingPolicy,
+    reason: mode.reason,
+    message: mode.message,
+    expectedRecoveryAt: mode.expectedRecoveryAt,
+    changedBy: mode.changedBy,
+    changedAt: mode.changedAt,
+    version: mode.version,
+  };
+}
+
+/** `"3"`, `W/"3"` or `3` → 3; anything else is a validation error. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) {
+    throw new DomainError('VALIDATION_FAILED', 'If-Match must be a version number such as "3".', { details: [{ field: 'If-Match', problems: ['must be a quoted version number'] }] });
+  }
+  return Number(match[1]);
+}
+
+@Injectable()
+export class ServiceModesService {
+  /** Called after a switch commits that may have released deferred express requests. */
+  private releaseListener: () => void = () => undefined;
+
+  constructor(
+    @InjectRepository(ServiceMode) private readonly modes: Repository<ServiceMode>,
+    @InjectRepository(ServiceModeChange) private readonly history: Repository<ServiceModeChange>,
+    private readonly db: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  onRelease(listener: () => void): void {
+    this.releaseListener = listener;
+  }
+
+  async globalMode(manager?: EntityManager): Promise<ServiceMode> {
+    const global = await (manager ?? this.modes.manager).findOneBy(ServiceMode, { scope: GLOBAL_SCOPE });
+    if (!global) throw new Error('The global service mode row is missing; were the migrations run?');
+    return global;
+  }
+
+  /** The mode in force for an office: its override, or else the global mode. */
+  async effectiveFor(officeCode: string, manager?: EntityManager): Promise<ServiceMode> {
+    const rows = await (manager ?? this.modes.manager).findBy(ServiceMode, { scope: In([GLOBAL_SCOPE, officeCode]) });
+    return rows.find((r) => r.scope === officeCode) ?? rows.find((r) => r.scope === GLOBAL_SCOPE)!;
+  }
+
+  /**
+   * The mode for a write that depends on it (express, booking, tickets). On PostgreSQL it takes
+   * shared locks on the global mode row and the office row; a switch locks one of them for update,
+   * so a write and a switch never interleave: a write either commits before the switch (and the
+   * switch then sees and defers what it wrote) or reads the new mode.
+   */
+  async effectiveForWrite(manager: EntityManager, officeCode: string): Promise<ServiceMode> {
+    if (this.db.isPostgres) {
+      await this.db.lockForShare(manager.createQueryBuilder(ServiceMode, 'm').where('m.scope = :scope', { scope: GLOBAL_SCOPE })).getOne();
+      await this.db.lockForShare(manager.createQueryBuilder(Office, 'o').where('o.code = :code', { code: officeCode })).getOne();
+    }
+    return this.effectiveFor(officeCode, manager);
+  }
+
+  async requireOffice(officeCode: string): Promise<void> {
+    if (!(await this.modes.manager.existsBy(Office, { code: officeCode }))) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+  }
+
+  async overview() {
+    const [rows, offices] = await Promise.all([this.modes.find(), this.modes.manager.find(Office, { order: { code: 'ASC' } })]);
+    const global = rows.find((r) => r.scope === GLOBAL_SCOPE)!;
+    const overrides = new Map(rows.filter((r) => r.scope !== GLOBAL_SCOPE).map((r) => [r.scope, r]));
+    return {
+      global: modeView(global),
+      offices: offices.map((office) => {
+        const override = overrides.get(office.code);
+        return { officeCode: office.code, effective: modeView(override ?? global), override: override ? modeView(override) : null };
+      }),
+    };
+  }
+
+  async switchGlobal(input: SwitchModeDto, actor: string, expectedVersion?: number): Promise<ServiceMode> {
+    const result = await this.db.write(async (manager) => {
+      const current = await this.db.lockForUpdate(manager.createQueryBuilder(ServiceMode, 'm').where('m.scope = :scope', { scope: GLOBAL_SCOPE })).getOneOrFail();
+      this.checkVersion(current.version, expectedVersion);
+      const overridden = (await manager.find(ServiceMode, { select: { scope: true }, where: { scope: Not(GLOBAL_SCOPE) } })).map((r) => r.scope);
+      const affected = (await manager.find(Office, { select: { code: true }, where: overridden.length ? { code: Not(In(overridden)) } : {} })).map((o) => o.code);
+      const next = await this.writeMode(manager, GLOBAL_SCOPE, current, input, actor);
+      await this.applyExpressTransition(manager, current.mode, next.mode, affected);
+      return { next, released: next.mode === 'NORMAL' && current.mode !== 'NORMAL' };
+    });
+    if (result.released) this.releaseListener();
+    return result.next;
+  }
+
+  async switchOffice(officeCode: string, input: SwitchModeDto, actor: string, expectedVersion?: number): Promise<ServiceMode> {
+    const result = await this.db.write(async (manager) => {
+      await this.lockOffice(manager, officeCode);
+      const override = await manager.findOneBy(ServiceMode, { scope: officeCode });
+      this.checkVersion(override?.version ?? 0, expectedVersion);
+      const before = override ?? (await this.globalMode(manager));
+      const next = await this.writeMode(manager, officeCode, override, input, actor, before.mode);
+      await this.applyExpressTransition(manager, before.mode, next.mode, [officeCode]);
+      return { next, released: next.mode === 'NORMAL' && before.mode !== 'NORMAL' };
+    });
+    if (result.released) this.releaseListener();
+    return result.next;
+  }
+
+  /** Removes an office's override: the office follows the global mode again. */
+  async clearOverride(officeCode: string, actor: string, expectedVersion?: number): Promise<ServiceMode> {
+    const result = await this.db.write(async (manager) => {
+      await this.lockOffice(manager, officeCode);
+      const override = await manager.findOneBy(ServiceMode, { scope: officeCode });
+      const global = await this.globalMode(manager);
+      if (!override) return { next: global, released: false };
+      this.checkVersion(override.version, expectedVersion);
+      await manager.delete(ServiceMode, { scope: officeCode });
+      const now = this.clock.now();
+      await manager.insert(ServiceModeChange, {
+        scope: officeCode,
+        fromMode: override.mode,
+        toMode: global.mode,
+        expressPolicy: global.expressPolicy,
+        bookingPolicy: global.bookingPolicy,
+        reason: `Override removed; follows the global mode (${global.reason})`,
+        changedBy: actor,
+        changedAt: now.toISOString(),
+      });
+      await this.audit.record(manager, now, { actor, action: 'service-mode.override.remove', target: `office:${officeCode}`, details: { from: override.mode, to: global.mode } });
+      await this.applyExpressTransition(manager, override.mode, global.mode, [officeCode]);
+      return { next: global, released: global.mode === 'NORMAL' && override.mode !== 'NORMAL' };
+    });
+    if (result.released) this.releaseListener();
+    return result.next;
+  }
+
+  async historyOf(scope: string | undefined, limit = 200): Promise<ServiceModeChange[]> {
+    return this.history.find({ where: scope ? { scope } : {}, order: { id: 'DESC' }, take: limit });
+  }
+
+  private async lockOffice(manager: EntityManager, officeCode: string): Promise<void> {
+    const office = await this.db.lockForUpdate(manager.createQueryBuilder(Office, 'o').where('o.code = :code', { code: officeCode })).getOne();
+    if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+  }
+
+  private checkVersion(current: number, expected: number | undefined): void {
+    if (expected !== undefined && expected !== current) {
+      throw new DomainError('VERSION_CONFLICT', `The mode was changed meanwhile (version ${current}, you sent ${expected}). Reload and try again.`);
+    }
+  }
+
+  private async writeMode(
+    manager: EntityManager,
+    scope: string,
+    current: ServiceMode | null,
+    input: SwitchModeDto,
+    actor: string,
+    fromMode: ModeName = current?.mode ?? 'NORMAL',
+  ): Promise<ServiceMode> {
+    const now = this.clock.now();
+    const next = manager.create(ServiceMode, {
+      scope,
+      mode: input.mode,
+      expressPolicy: input.expressPolicy ?? 'REJECT',
+      bookingPolicy: input.bookingPolicy ?? 'OPEN',
+      reason: input.reason,
+      message: input.message ?? null,
+      expectedRecoveryAt: input.expectedRecoveryAt ? new Date(input.expectedRecoveryAt).toISOString() : null,
+      changedBy: actor,
+      changedAt: now.toISOString(),
+      version: (current?.version ?? 0) + 1,
+    });
+    if (current) await manager.update(ServiceMode, { scope, version: current.version }, next);
+    else await manager.insert(ServiceMode, next);
+    await manager.insert(ServiceModeChange, {
+      scope,
+      fromMode,
+      toMode: next.mode,
+      expressPolicy: next.expressPolicy,
+      bookingPolicy: next.bookingPolicy,
+      reason: next.reason,
+      changedBy: actor,
+      changedAt: next.changedAt,
+    });
+    await this.audit.record(manager, now, {
+      actor,
+      action: 'service-mode.switch',
+      target: scope === GLOBAL_SCOPE ? 'service-mode:global' : `office:${scope}`,
+      details: { from: fromMode, to: next.mode, expressPolicy: next.expressPolicy, bookingPolicy: next.bookingPolicy, reason: next.reason, version: next.version },
+    });
+    return next;
+  }
+
+  /** To DEGRADED: every ACTIVE express request not yet done is deferred, in the same transaction. */
+  private async applyExpressTransition(manager: EntityManager, from: ModeName, to: ModeName, officeCodes: string[]): Promise<void> {
+    if (expressTransitionOnSwitch(from, to) !== 'DEFER_ACTIVE' || officeCodes.length === 0) return;
+    await manager.update(
+      ExpressRequest,
+      { status: 'ACTIVE', fulfilledAt: IsNull(), officeCode: In(officeCodes) },
+      { status: 'DEFERRED', deferredAt: this.clock.now().toISOString() },
+    );
+    // Deferred requests no longer put their tickets ahead in the queue.
+    await syncExpressFlags(manager, officeCodes);
+  }
+}
