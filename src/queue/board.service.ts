@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Not, IsNull } from 'typeorm';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { localDateOf } from '../common/local-time';
 import { Office } from '../offices/office.entity';
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { Counter } from './counter.entity';
@@ -13,8 +15,9 @@ export interface Board {
   /** The public notice of the mode, when there is one. */
   message: string | null;
   nowServing: Array<{ ticketNumber: string; counterNumber: number; status: string }>;
+  /** Today's waiting tickets. */
   waiting: number;
-  /** Estimated wait for someone joining the queue now. */
+  /** Estimated wait for someone joining today's queue now. */
   estimatedWaitMinutes: number;
   openCounters: number;
 }
@@ -26,15 +29,18 @@ export class BoardService {
     private readonly dataSource: DataSource,
     private readonly modes: ServiceModesService,
     private readonly estimates: WaitEstimatesService,
+    private readonly clock: Clock,
   ) {}
 
   async board(officeCode: string): Promise<Board> {
     const manager = this.dataSource.manager;
-    if (!(await manager.existsBy(Office, { code: officeCode }))) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+    const office = await manager.findOneBy(Office, { code: officeCode });
+    if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+    const today = localDateOf(this.clock.now(), office.timeZone);
     const [mode, counters, waiting] = await Promise.all([
       this.modes.effectiveFor(officeCode),
       manager.find(Counter, { where: { officeCode, currentTicketId: Not(IsNull()) }, order: { number: 'ASC' } }),
-      manager.countBy(Ticket, { officeCode, status: 'WAITING' }),
+      manager.countBy(Ticket, { officeCode, status: 'WAITING', serviceDate: today }),
     ]);
     const current = counters.length ? await manager.findBy(Ticket, counters.map((c) => ({ id: c.currentTicketId! }))) : [];
     const byId = new Map(current.map((t) => [t.id, t]));

@@ -5,6 +5,7 @@ import { ExpressRequest } from '../appointments/express-request.entity';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { localDateOf } from '../common/local-time';
 import { uniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Office } from '../offices/office.entity';
@@ -25,6 +26,9 @@ const APPOINTMENT_STATUS_FOR: Partial<Record<TicketStatus, Appointment['status']
   DONE: 'DONE',
   NO_SHOW: 'NO_SHOW',
 };
+
+/** Audit actions name what staff did, like the endpoints: counter.open, counter.pause, counter.close. */
+const AUDIT_VERB: Record<CounterStatus, string> = { OPEN: 'open', PAUSED: 'pause', CLOSED: 'close' };
 
 @Injectable()
 export class CountersService {
@@ -76,7 +80,7 @@ export class CountersService {
       const now = this.clock.now();
       const changed = await manager.update(Counter, status === 'CLOSED' ? { id: counter.id, currentTicketId: IsNull() } : { id: counter.id }, { status, updatedAt: now.toISOString() });
       if (changed.affected !== 1) throw new DomainError('COUNTER_BUSY', `Counter ${number} just took a ticket.`);
-      await this.audit.record(manager, now, { actor, action: `counter.${status.toLowerCase()}`, target: `counter:${officeCode}/${number}`, details: { from: counter.status } });
+      await this.audit.record(manager, now, { actor, action: `counter.${AUDIT_VERB[status]}`, target: `counter:${officeCode}/${number}`, details: { from: counter.status } });
       return this.counterView({ ...counter, status }, manager);
     });
     this.events.changed(officeCode, { type: 'counter', counterNumber: number });
@@ -84,7 +88,7 @@ export class CountersService {
   }
 
   /**
-   * Calls the first waiting ticket in call order to this counter. Each claim is a conditional
+   * Calls the first of today's waiting tickets in call order to this counter. Each claim is a conditional
    * UPDATE (WAITING → CALLED, and the counter's empty hand → this ticket), so two counters calling
    * at the same moment can never receive the same ticket; on PostgreSQL the candidate row is also
    * taken with FOR UPDATE SKIP LOCKED so concurrent callers skip each other's ticket.
@@ -94,9 +98,15 @@ export class CountersService {
       const counter = await this.counter(manager, officeCode, number);
       if (counter.status !== 'OPEN') throw new DomainError('COUNTER_NOT_OPEN', `Counter ${number} is ${counter.status}. Open it first.`);
       if (counter.currentTicketId !== null) throw new DomainError('COUNTER_BUSY', `Counter ${number} already has a ticket. Complete it or mark it as no-show first.`);
+      const office = await manager.findOneByOrFail(Office, { code: officeCode });
+      const today = localDateOf(this.clock.now(), office.timeZone);
       const now = this.clock.now().toISOString();
       for (let attempt = 0; attempt < 20; attempt++) {
-        let query = manager.createQueryBuilder(Ticket, 't').where('t.officeCode = :officeCode AND t.status = :waiting', { officeCode, waiting: 'WAITING' }).orderBy('t.callKey', 'ASC').limit(1);
+        let query = manager
+          .createQueryBuilder(Ticket, 't')
+          .where('t.officeCode = :officeCode AND t.status = :waiting AND t.serviceDate = :today', { officeCode, waiting: 'WAITING', today })
+          .orderBy('t.callKey', 'ASC')
+          .limit(1);
         if (this.db.isPostgres) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
         const next = await query.getOne();
         if (!next) throw new DomainError('QUEUE_EMPTY', 'Nobody is waiting.');

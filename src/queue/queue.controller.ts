@@ -1,14 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, MessageEvent, Param, ParseIntPipe, Post, Res, Sse } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, MessageEvent, Param, ParseIntPipe, Post, Res, Sse, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { concat, defer, distinctUntilChanged, from, interval, map, merge, Observable, startWith, switchMap } from 'rxjs';
+import { catchError, concat, concatMap, EMPTY, exhaustMap, filter, from, interval, map, merge, Observable, of } from 'rxjs';
 import { appointmentCaller } from '../appointments/appointment-access';
+import { LookupLimitInterceptor } from '../appointments/lookup-limit.interceptor';
 import { CurrentUser, StaffOrAdmin } from '../auth/auth.decorators';
 import { AuthUser, canActInOffice } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
 import { validateIdempotencyKey } from '../common/idempotency.service';
-import { BoardEventsService } from './board-events.service';
-import { BoardService } from './board.service';
+import { BoardChange, BoardEventsService } from './board-events.service';
+import { Board, BoardService } from './board.service';
 import { CounterStatus } from './counter.entity';
 import { CountersService, TicketAction } from './counters.service';
 import { CheckInDto, WalkInDto } from './dto/queue.dto';
@@ -18,6 +19,13 @@ import { TicketsService } from './tickets.service';
 
 function requireOffice(user: AuthUser, officeCode: string): void {
   if (!canActInOffice(user, officeCode)) throw new DomainError('FORBIDDEN', 'You can only act in your own office.');
+}
+
+/** One SSE event: what changed (null for the opening board and for changes seen by polling) and the board after it. */
+interface BoardEvent {
+  type: BoardChange['type'] | 'board';
+  change: BoardChange | null;
+  board: Board;
 }
 
 const COUNTER_STATUS_FOR: Record<string, CounterStatus> = { open: 'OPEN', pause: 'PAUSED', close: 'CLOSED' };
@@ -36,6 +44,7 @@ export class QueueController {
   ) {}
 
   @Post('appointments/:code/check-in')
+  @UseInterceptors(LookupLimitInterceptor)
   @ApiHeader({ name: 'X-Applicant-NIK', required: false, description: 'The citizen’s NIK (kiosk); staff send a Bearer token instead' })
   checkIn(@Param('code') code: string, @Body() body: CheckInDto, @CurrentUser() user?: AuthUser, @Headers('x-applicant-nik') nik?: string) {
     return this.tickets.checkIn(code, appointmentCaller(user, nik), body.priority);
@@ -101,21 +110,30 @@ export class QueueController {
   }
 
   /**
-   * Live board for waiting-room displays (Server-Sent Events). Each change in this instance is
-   * pushed at once; a once-a-second check also picks up changes made through other instances.
+   * Live board for waiting-room displays (Server-Sent Events). The current board first; then every
+   * change in this instance at once, in order (one event each, even when several arrive together);
+   * and a once-a-second check that picks up changes made through other instances. Every event
+   * carries the whole board, so a display never needs to poll.
    */
   @Sse('offices/:officeCode/board/events')
   async boardEvents(@Param('officeCode') officeCode: string): Promise<Observable<MessageEvent>> {
     const first = await this.board.board(officeCode);
-    const local = this.events.of(officeCode).pipe(switchMap(({ change }) => from(this.board.board(officeCode)).pipe(map((board) => ({ type: change.type, change, board })))));
+    let lastSent = JSON.stringify(first);
+    const sent = (data: BoardEvent): MessageEvent => {
+      lastSent = JSON.stringify(data.board);
+      return { type: data.type, data };
+    };
+    // A failed board query skips one event; it never ends the stream.
+    const board = () => from(this.board.board(officeCode)).pipe(catchError(() => EMPTY));
+    const local = this.events.of(officeCode).pipe(concatMap(({ change }) => board().pipe(map((b): BoardEvent => ({ type: change.type, change, board: b })))));
     const polled = interval(1000).pipe(
-      switchMap(() => from(this.board.board(officeCode))),
-      startWith(first),
-      map((board) => ({ type: 'board', change: null, board })),
+      exhaustMap(board),
+      filter((b) => JSON.stringify(b) !== lastSent),
+      map((b): BoardEvent => ({ type: 'board', change: null, board: b })),
     );
     return concat(
-      defer(() => from([{ data: { type: 'board', change: null, board: first } } as MessageEvent])),
-      merge(local.pipe(map((data) => ({ type: data.type, data }) as MessageEvent)), polled.pipe(distinctUntilChanged((a, b) => JSON.stringify(a.board) === JSON.stringify(b.board)), map((data) => ({ type: 'board', data }) as MessageEvent))),
-    );
+      of<BoardEvent>({ type: 'board', change: null, board: first }),
+      merge(local, polled),
+    ).pipe(map(sent));
   }
 }

@@ -49,10 +49,13 @@ export function sequenceName(kind: TicketKind): 'A' | 'W' {
   return kind === 'APPOINTMENT' ? 'A' : 'W';
 }
 
-/** Allowed ticket status changes: WAITING → CALLED → SERVING → DONE, or CALLED → NO_SHOW. */
+/**
+ * Allowed ticket status changes: WAITING → CALLED → SERVING → DONE, or CALLED → NO_SHOW.
+ * Completing needs a start, as for the appointment (appointment.rules.ts), so both machines agree.
+ */
 const TICKET_TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
   WAITING: ['CALLED'],
-  CALLED: ['SERVING', 'NO_SHOW', 'DONE'],
+  CALLED: ['SERVING', 'NO_SHOW'],
   SERVING: ['DONE'],
   DONE: [],
   NO_SHOW: [],
@@ -68,7 +71,9 @@ export function canTicketMove(from: TicketStatus, to: TicketStatus): boolean {
  * Non-decreasing in position, so estimates never fall along the queue.
  */
 export function estimateWaitMinutes(position: number, meanServiceMinutes: number, openCounters: number): number {
-  return Math.ceil((position * meanServiceMinutes) / Math.max(1, openCounters));
+  const minutes = (position * meanServiceMinutes) / Math.max(1, openCounters);
+  // Rounded to a microminute first, so float noise (3 × 7/3 = 7.000000000000001) does not add a minute.
+  return Math.ceil(Math.round(minutes * 1e6) / 1e6);
 }
 
 /**

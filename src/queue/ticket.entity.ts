@@ -76,7 +76,7 @@ export class Ticket {
   @Column({ type: 'integer', default: 0 })
   recallCount: number;
 
-  /** Sort key for call order (see call-order.rules.ts); the waiting ticket with the smallest is called next. */
+  /** Sort key for call order (see queue.rules.ts); the waiting ticket with the smallest is called next. */
   @Column({ type: 'varchar', length: 64 })
   callKey: string;
 }

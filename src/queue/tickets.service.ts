@@ -61,10 +61,17 @@ export class TicketsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Waiting tickets of an office in call order, each with its position and estimate. */
+  /**
+   * Today's waiting tickets of an office in call order, each with its position and estimate. The
+   * queue is the office-local day's: a ticket nobody called before closing is not called tomorrow.
+   */
   async queue(officeCode: string): Promise<TicketView[]> {
-    await this.requireOffice(officeCode);
-    const waiting = await this.dataSource.manager.find(Ticket, { where: { officeCode, status: 'WAITING' }, order: { callKey: 'ASC' } });
+    const office = await this.dataSource.manager.findOneBy(Office, { code: officeCode });
+    if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+    const waiting = await this.dataSource.manager.find(Ticket, {
+      where: { officeCode, status: 'WAITING', serviceDate: localDateOf(this.clock.now(), office.timeZone) },
+      order: { callKey: 'ASC' },
+    });
     return this.viewMany(waiting, this.dataSource.manager, true);
   }
 
@@ -89,15 +96,18 @@ export class TicketsService {
     const requestByTicket = new Map(requests.map((r) => [r.ticketId!, r]));
     const codeById = new Map(appointments.map((a) => [a.id, a.code]));
     let basis: EstimateBasis | undefined;
+    let today: string | undefined;
     if (tickets.some((t) => t.status === 'WAITING')) {
-      const mode = await this.modes.effectiveFor(officeCode, manager);
+      const [mode, office] = await Promise.all([this.modes.effectiveFor(officeCode, manager), manager.findOneByOrFail(Office, { code: officeCode })]);
       basis = await this.estimates.basis(officeCode, mode.mode, manager);
+      today = localDateOf(this.clock.now(), office.timeZone);
     }
     const views: TicketView[] = [];
     for (const [index, ticket] of tickets.entries()) {
+      // Only today's waiting tickets have a place in the queue; an earlier day's will not be called.
       let position: number | null = null;
-      if (ticket.status === 'WAITING') {
-        position = inCallOrder ? index + 1 : (await manager.countBy(Ticket, { officeCode, status: 'WAITING', callKey: LessThan(ticket.callKey) })) + 1;
+      if (ticket.status === 'WAITING' && ticket.serviceDate === today) {
+        position = inCallOrder ? index + 1 : (await manager.countBy(Ticket, { officeCode, status: 'WAITING', serviceDate: today, callKey: LessThan(ticket.callKey) })) + 1;
       }
       const request = requestByTicket.get(ticket.id) ?? null;
       views.push({
@@ -269,9 +279,5 @@ export class TicketsService {
     });
     await manager.insert(Ticket, ticket);
     return ticket;
-  }
-
-  private async requireOffice(officeCode: string): Promise<void> {
-    if (!(await this.dataSource.manager.existsBy(Office, { code: officeCode }))) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
   }
 }

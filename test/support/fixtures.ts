@@ -54,3 +54,75 @@ export function futureDate(days = 1): string {
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** PUT a service mode with an admin token. `scope` is 'global' or an office code; `reason` defaults to a test reason. */
+export function switchMode(t: TestApp, adminToken: string, scope: string, body: Record<string, unknown>, ifMatch?: string) {
+  const path = scope === 'global' ? '/service-modes/global' : `/service-modes/offices/${scope}`;
+  const req = t.http.put(path).set('Authorization', `Bearer ${adminToken}`);
+  if (ifMatch !== undefined) void req.set('If-Match', ifMatch);
+  return req.send({ reason: 'Pusat Data Nasional down (test)', ...body });
+}
+
+/** Polls `probe` until it returns something truthy; fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Adds slots to an existing office through the admin API; returns the created slots. */
+export async function addSlots(t: TestApp, officeCode: string, slots: Array<{ date: string; start: string; end: string; capacity: number }>) {
+  const res = await t.http.post(`/offices/${officeCode}/slots`).set(bearer(await t.adminToken())).send({ slots }).expect(201);
+  return res.body as Array<{ id: number; date: string; start: string; end: string; capacity: number }>;
+}
+
+/** The body of `POST /appointments` for applicant(n) on a slot; `extra` overrides or adds fields. */
+export function bookingBody(officeCode: string, slotId: number, n: number, extra: Record<string, unknown> = {}) {
+  return { officeCode, slotId, serviceType: 'NEW', applicant: applicant(n), ...extra };
+}
+
+/** `booked` of each slot of an office on a date, by slot id (via `GET /offices/{code}/slots`). */
+export async function bookedBySlot(t: TestApp, officeCode: string, date: string): Promise<Map<number, number>> {
+  const res = await t.http.get(`/offices/${officeCode}/slots`).query({ date }).expect(200);
+  return new Map((res.body as Array<{ id: number; booked: number }>).map((s) => [s.id, s.booked]));
+}
+
+/** Books applicant(n) into a slot through the public API; returns what the citizen holds: the code and the NIK. */
+export async function bookFor(t: TestApp, officeCode: string, slotId: number, n: number, extra: { express?: boolean; serviceType?: string } = {}) {
+  const res = await t.http
+    .post('/appointments')
+    .send({ officeCode, slotId, serviceType: extra.serviceType ?? 'NEW', ...(extra.express ? { express: true } : {}), applicant: applicant(n) });
+  if (res.status !== 201) throw new Error(`booking applicant ${n} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { code: res.body.code as string, nik: applicant(n).nik };
+}
+
+/** Kiosk check-in: the booking code and the X-Applicant-NIK header. */
+export function kioskCheckIn(t: TestApp, booking: { code: string; nik: string }) {
+  return t.http.post(`/appointments/${booking.code}/check-in`).set('X-Applicant-NIK', booking.nik);
+}
+
+/** POSTs `/offices/{code}/counters/{n}/{action}` (open, pause, close, call-next, recall, start, complete, no-show) as `token`. */
+export function counterAction(t: TestApp, token: string, officeCode: string, n: number, action: string) {
+  return t.http.post(`/offices/${officeCode}/counters/${n}/${action}`).set('Authorization', `Bearer ${token}`);
+}
+
+/** The instant `minutes` after (or before, when negative) an ISO instant. */
+export function shiftIso(iso: string, minutes: number): string {
+  return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+}
+
+/** Asserts the contract's error body: exactly statusCode, code, message (and details), nothing else. */
+export function expectErrorBody(body: Record<string, unknown>, statusCode: number, code: string) {
+  expect(body).toMatchObject({ statusCode, code });
+  expect(typeof body.message).toBe('string');
+  expect(Object.keys(body).filter((k) => !['statusCode', 'code', 'message', 'details'].includes(k))).toEqual([]);
+}
+
+/** The `field`s named in a 400 VALIDATION_FAILED body's details. */
+export function detailFields(body: { details?: Array<{ field: string }> }): string[] {
+  return (body.details ?? []).map((d) => d.field);
+}
