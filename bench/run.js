@@ -1,0 +1,376 @@
+#!/usr/bin/env node
+/*
+ * Load benchmark: the built app on a fresh SQLite database against a bare NestJS-on-Fastify hello
+ * server, both driven by autocannon in the same run, alternating, several rounds. Prints one table
+ * with each project figure as a ratio to bare hello, the stampede outcome, and how throughput holds
+ * up as the database fills.
+ *
+ *   npm run bench                        # defaults: 3 rounds × 5 s, 50 connections, 200k preload
+ *   npm run bench -- --preload 1000000 --rounds 5 --duration 10
+ */
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const autocannon = require('autocannon');
+const sqlite3 = require('sqlite3');
+const { nik, code, applicant, insertRows } = require('./data');
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]?.startsWith('--') || all[i + 1] === undefined ? 'true' : all[i + 1]]] : pairs), []),
+);
+const ROUNDS = Number(args.rounds ?? 3);
+const DURATION = Number(args.duration ?? 5);
+const CONNECTIONS = Number(args.connections ?? 50);
+const PRELOAD = Number(args.preload ?? 200000);
+const APP_PORT = 4100;
+const HELLO_PORT = 4101;
+const APP = `http://127.0.0.1:${APP_PORT}`;
+const ADMIN = { username: 'admin', password: 'bench-admin-password' };
+
+const TARGETS = { booking: 0.15, lookup: 0.35, 'check-in': 0.15 };
+
+// ---------------------------------------------------------------------------------------------
+// processes
+
+function waitFor(url, timeoutMs = 30000) {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const attempt = () =>
+      fetch(url)
+        .then((res) => (res.ok ? resolve() : retry()))
+        .catch(retry);
+    const retry = () => (Date.now() - started > timeoutMs ? reject(new Error(`${url} did not come up`)) : setTimeout(attempt, 200));
+    attempt();
+  });
+}
+
+async function startApp(dbPath) {
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(APP_PORT),
+      DB_TYPE: 'sqlite',
+      DB_PATH: dbPath,
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      SEED_DEMO: 'false',
+      // The benchmark hammers from one address on purpose.
+      LOGIN_RATE_LIMIT: '100000',
+      LOOKUP_FAILURE_LIMIT: '100000',
+      LOG_REQUESTS: 'false',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(`${APP}/health`);
+  return child;
+}
+
+async function startHello() {
+  const child = spawn(process.execPath, [join(__dirname, 'hello-server.js')], { env: { ...process.env, PORT: String(HELLO_PORT) }, stdio: 'ignore' });
+  await waitFor(`http://127.0.0.1:${HELLO_PORT}/`);
+  return child;
+}
+
+// ---------------------------------------------------------------------------------------------
+// setup through the public API
+
+async function api(method, path, body, token) {
+  const res = await fetch(`${APP}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** A fixed-offset zone where it is mid-morning now, so a slot "soon today" fits in the local day. */
+function morningZone() {
+  let offset = 9 - new Date().getUTCHours();
+  if (offset < -12) offset += 24;
+  if (offset > 14) offset -= 24;
+  return { zone: offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`, offsetHours: offset };
+}
+
+const hhmm = (minutes) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const localDate = (offsetHours, days = 0) => new Date(Date.now() + offsetHours * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
+
+async function setup(db) {
+  const { token } = { token: (await api('POST', '/auth/login', ADMIN)).accessToken };
+  const { zone, offsetHours } = morningZone();
+  // Check-in offices: a slot holds at most 10,000 seats, so the check-in crowd is spread over several.
+  const checkInOffices = Array.from({ length: 12 }, (_, i) => `BENCH-CI${i + 1}`);
+  const offices = ['BENCH', ...checkInOffices, 'BENCH-Q10', 'BENCH-Q10K', 'STAMPEDE'];
+  for (const officeCode of offices) await api('POST', '/offices', { code: officeCode, name: `Bench ${officeCode}`, timeZone: zone, dailyExpressQuota: 100000 }, token);
+  for (const officeCode of ['BENCH-Q10', 'BENCH-Q10K']) {
+    for (let n = 1; n <= CONNECTIONS; n++) {
+      await api('POST', `/offices/${officeCode}/counters`, { number: n }, token);
+      await api('POST', `/offices/${officeCode}/counters/${n}/open`, undefined, token);
+    }
+  }
+  // Future slots for bookings: 90 days × 20 half-hours × 100 seats.
+  const slotIds = [];
+  for (let day = 1; day <= 90; day += 45) {
+    const slots = [];
+    for (let d = day; d < day + 45; d++) for (let m = 7 * 60; m < 17 * 60; m += 30) slots.push({ date: localDate(offsetHours, d), start: hhmm(m), end: hhmm(m + 30), capacity: 100 });
+    slotIds.push(...(await api('POST', '/offices/BENCH/slots', { slots }, token)).map((s) => s.id));
+  }
+  // A slot starting in 20 minutes (office time): its appointments can check in now.
+  const nowLocal = new Date(Date.now() + offsetHours * 3600e3);
+  const startMinute = Math.ceil((nowLocal.getUTCHours() * 60 + nowLocal.getUTCMinutes() + 20) / 5) * 5;
+  const checkInSlots = [];
+  for (const officeCode of checkInOffices) {
+    const [slot] = await api('POST', `/offices/${officeCode}/slots`, { date: localDate(offsetHours), start: hhmm(startMinute), end: hhmm(startMinute + 180), capacity: 10000 }, token);
+    checkInSlots.push(slot);
+  }
+  const [stampedeSlot] = await api('POST', '/offices/STAMPEDE/slots', { date: localDate(offsetHours, 1), start: '09:00', end: '09:30', capacity: 50 }, token);
+
+  // Appointments to check in, and waiting queues of 10 and 10,000, written straight into the database.
+  const now = new Date().toISOString();
+  const checkIns = [];
+  const rows = [];
+  for (let i = 0; i < checkInSlots.length * 10000; i++) {
+    const slot = checkInSlots[i % checkInSlots.length];
+    const c = code(i, 'C');
+    checkIns.push({ code: c, nik: nik(5_000_000 + i) });
+    rows.push([c, slot.officeCode, slot.id, 'NEW', 'BOOKED', nik(5_000_000 + i), 'Warga Bench', '081200000000', 0, now, now]);
+  }
+  await insertRows(db, 'appointments', ['code', 'officeCode', 'slotId', 'serviceType', 'status', 'nik', 'fullName', 'phone', 'manual', 'createdAt', 'updatedAt'], rows);
+  await run(db, 'UPDATE slots SET booked = 10000 WHERE id IN (' + checkInSlots.map((x) => x.id).join(',') + ')');
+  await preloadWaiting(db, 'BENCH-Q10', localDate(offsetHours), 10);
+  await preloadWaiting(db, 'BENCH-Q10K', localDate(offsetHours), 10000);
+  return { token, slotIds, checkIns, stampedeSlot };
+}
+
+async function preloadWaiting(db, officeCode, serviceDate, count) {
+  const { callKey } = require('../dist/src/queue/queue.rules');
+  const rows = [];
+  for (let i = 1; i <= count; i++) {
+    const checkedInAt = new Date(Date.now() - (count - i) * 1000).toISOString();
+    const number = `P${String(i).padStart(5, '0')}`;
+    const key = callKey({ priority: false, expressActive: false, kind: 'WALK_IN', slotStartsAt: null, checkedInAt, number });
+    rows.push([officeCode, serviceDate, number, 'WALK_IN', 'NEW', 0, 'WAITING', 0, 'Warga Bench', checkedInAt, 0, key]);
+  }
+  await insertRows(db, 'tickets', ['officeCode', 'serviceDate', 'number', 'kind', 'serviceType', 'priority', 'status', 'manual', 'applicantName', 'checkedInAt', 'recallCount', 'callKey'], rows);
+}
+
+/** N BOOKED appointments straight into the database, spread over many slots (the "full database"). */
+async function preloadBookings(db, count) {
+  const slots = await all(db, "SELECT id FROM slots WHERE officeCode = 'BENCH-FULL'");
+  const now = new Date().toISOString();
+  const batch = 100000;
+  for (let start = 0; start < count; start += batch) {
+    const rows = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) {
+      rows.push([code(i, 'P'), 'BENCH-FULL', slots[i % slots.length].id, 'RENEWAL', 'BOOKED', nik(10_000_000 + i), 'Warga Bench', '081200000000', 0, now, now]);
+    }
+    await insertRows(db, 'appointments', ['code', 'officeCode', 'slotId', 'serviceType', 'status', 'nik', 'fullName', 'phone', 'manual', 'createdAt', 'updatedAt'], rows);
+  }
+}
+
+const run = (db, sql, params = []) => new Promise((ok, fail) => db.run(sql, params, (err) => (err ? fail(err) : ok())));
+const all = (db, sql, params = []) => new Promise((ok, fail) => db.all(sql, params, (err, rows) => (err ? fail(err) : ok(rows))));
+
+// ---------------------------------------------------------------------------------------------
+// scenarios
+
+function cannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: DURATION, ...options }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function summary(result) {
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+}
+
+function scenarios(state) {
+  let booked = 0;
+  let looked = 0;
+  let checkedIn = 0;
+  let counterSeq = 0;
+  let walkIns = 0;
+  const json = { 'content-type': 'application/json' };
+  const auth = { authorization: `Bearer ${state.token}` };
+  const staff = { ...json, ...auth };
+  const cycle = (officeCode) => ({
+    url: APP,
+    requests: [
+      {
+        method: 'POST',
+        headers: staff,
+        setupRequest: (req, context) => {
+          context.counter ??= (counterSeq++ % CONNECTIONS) + 1;
+          return { ...req, path: `/offices/${officeCode}/walk-ins`, body: JSON.stringify({ serviceType: 'NEW', applicant: applicant(20_000_000 + walkIns++) }) };
+        },
+      },
+      { method: 'POST', headers: auth, setupRequest: (req, context) => ({ ...req, path: `/offices/${officeCode}/counters/${context.counter}/call-next` }) },
+      { method: 'POST', headers: auth, setupRequest: (req, context) => ({ ...req, path: `/offices/${officeCode}/counters/${context.counter}/complete` }) },
+    ],
+  });
+  return {
+    hello: () => ({ url: `http://127.0.0.1:${HELLO_PORT}/` }),
+    booking: (officeCode = 'BENCH', slotIds = state.slotIds) => ({
+      url: APP,
+      requests: [
+        {
+          method: 'POST',
+          path: '/appointments',
+          headers: json,
+          setupRequest: (req, context) => {
+            const i = booked++;
+            context.nik = nik(i);
+            return { ...req, body: JSON.stringify({ officeCode, slotId: slotIds[i % slotIds.length], serviceType: 'NEW', applicant: applicant(i) }) };
+          },
+          onResponse: (status, body, context) => {
+            if (status === 201 && state.lookups.length < 50000) state.lookups.push({ code: JSON.parse(body).code, nik: context.nik });
+          },
+        },
+      ],
+    }),
+    lookup: () => ({
+      url: APP,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (req) => {
+            const target = state.lookups[looked++ % state.lookups.length];
+            return { ...req, path: `/appointments/${target.code}`, headers: { 'x-applicant-nik': target.nik } };
+          },
+        },
+      ],
+    }),
+    'check-in': () => ({
+      url: APP,
+      requests: [
+        {
+          method: 'POST',
+          headers: json,
+          setupRequest: (req) => {
+            const target = state.checkIns[checkedIn++];
+            return { ...req, path: `/appointments/${target.code}/check-in`, headers: { ...json, 'x-applicant-nik': target.nik }, body: '{}' };
+          },
+        },
+      ],
+    }),
+    cycle,
+    board: () => ({ url: `${APP}/offices/BENCH-Q10/board` }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function combine(runs) {
+  return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), non2xx: runs.reduce((s, r) => s + r.non2xx, 0), errors: runs.reduce((s, r) => s + r.errors, 0) };
+}
+
+function printTable(title, rows) {
+  console.log(`\n${title}`);
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ratio', 'target'];
+  const lines = rows.map((r) => [r.name, r.rps.toFixed(0), String(r.p50), String(r.p99), String(r.non2xx), String(r.errors), r.ratio === undefined ? '' : r.ratio.toFixed(3), r.target ?? '']);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(fmt(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? ':' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|')}|`);
+  for (const l of lines) console.log(fmt(l));
+}
+
+async function stampede(slot) {
+  const results = await Promise.all(
+    Array.from({ length: 500 }, (_, i) =>
+      fetch(`${APP}/appointments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ officeCode: 'STAMPEDE', slotId: slot.id, serviceType: 'NEW', applicant: applicant(30_000_000 + i) }),
+      }).then(async (res) => ({ status: res.status, code: res.status === 409 ? (await res.json()).code : undefined })),
+    ),
+  );
+  const counts = {};
+  for (const r of results) counts[r.code ? `${r.status} ${r.code}` : String(r.status)] = (counts[`${r.code ? `${r.status} ${r.code}` : r.status}`] ?? 0) + 1;
+  return counts;
+}
+
+async function main() {
+  const folder = mkdtempSync(join(tmpdir(), 'passport-queue-bench-'));
+  const dbPath = join(folder, 'bench.sqlite');
+  const cpus = require('node:os').cpus();
+  console.log(`Machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections`);
+  const hello = await startHello();
+  const app = await startApp(dbPath);
+  const db = new sqlite3.Database(dbPath);
+  await run(db, 'PRAGMA busy_timeout = 10000');
+  try {
+    const state = { ...(await setup(db)), lookups: [] };
+    const s = scenarios(state);
+    // Warm both servers (JIT, caches) before measuring.
+    await cannon({ ...s.hello(), duration: 2 });
+    await cannon({ ...s.booking(), duration: 2 });
+
+    const measured = { booking: [], lookup: [], 'check-in': [], 'walk-in + call-next + complete': [], board: [] };
+    const helloRuns = [];
+    const ratios = Object.fromEntries(Object.keys(measured).map((k) => [k, []]));
+    const plans = { booking: s.booking, lookup: s.lookup, 'check-in': s['check-in'], 'walk-in + call-next + complete': () => s.cycle('BENCH-Q10'), board: s.board };
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [name, plan] of Object.entries(plans)) {
+        const h = summary(await cannon(s.hello()));
+        const r = summary(await cannon(plan()));
+        helloRuns.push(h);
+        measured[name].push(r);
+        ratios[name].push(r.rps / h.rps);
+      }
+      process.stderr.write(`round ${round}/${ROUNDS} done\n`);
+    }
+    const rows = [{ name: 'bare NestJS hello (ceiling)', ...combine(helloRuns) }];
+    for (const name of Object.keys(measured)) {
+      rows.push({ name, ...combine(measured[name]), ratio: median(ratios[name]), target: TARGETS[name] ? `≥ ${TARGETS[name]}` : '' });
+    }
+    printTable('Throughput (median of rounds; ratio = project req/s ÷ bare hello req/s in the same round)', rows);
+    const booking = rows.find((r) => r.name === 'booking');
+    console.log(`booking p99 ${booking.p99} ms (target < 50 ms)`);
+
+    const outcome = await stampede(state.stampedeSlot);
+    console.log(`\nStampede: 500 concurrent bookings for 50 seats → ${Object.entries(outcome).map(([k, v]) => `${v} × ${k}`).join(', ')}`);
+
+    // Cost as the work grows.
+    const token = state.token;
+    await api('POST', '/offices', { code: 'BENCH-FULL', name: 'Bench full', timeZone: 'Asia/Jakarta', dailyExpressQuota: 1000 }, token);
+    const fullSlots = [];
+    for (let day = 100; day < 100 + 20 * 50; day += 50) {
+      const slots = [];
+      for (let d = day; d < day + 50; d++) for (let m = 7 * 60; m < 17 * 60; m += 30) slots.push({ date: localDate(7, d), start: hhmm(m), end: hhmm(m + 30), capacity: 10000 });
+      fullSlots.push(...(await api('POST', '/offices/BENCH-FULL/slots', { slots }, token)).map((x) => x.id));
+    }
+    const empty = { booking: summary(await cannon(s.booking('BENCH-FULL', fullSlots))), lookup: summary(await cannon(s.lookup())) };
+    const started = Date.now();
+    await preloadBookings(db, PRELOAD);
+    const preloadSeconds = (Date.now() - started) / 1000;
+    const full = { booking: summary(await cannon(s.booking('BENCH-FULL', fullSlots))), lookup: summary(await cannon(s.lookup())) };
+    const q10 = summary(await cannon(s.cycle('BENCH-Q10')));
+    const q10k = summary(await cannon(s.cycle('BENCH-Q10K')));
+    printTable(`Scaling (${PRELOAD.toLocaleString('en')} bookings preloaded in ${preloadSeconds.toFixed(1)} s; ratio = full ÷ empty, target ≥ 0.8)`, [
+      { name: 'booking, empty database', ...empty.booking },
+      { name: `booking, +${PRELOAD} bookings`, ...full.booking, ratio: full.booking.rps / empty.booking.rps, target: '≥ 0.8' },
+      { name: 'lookup, empty database', ...empty.lookup },
+      { name: `lookup, +${PRELOAD} bookings`, ...full.lookup, ratio: full.lookup.rps / empty.lookup.rps, target: '≥ 0.8' },
+      { name: 'cycle, 10 waiting', ...q10 },
+      { name: 'cycle, 10,000 waiting', ...q10k, ratio: q10k.rps / q10.rps, target: '≥ 0.8' },
+    ]);
+  } finally {
+    db.close();
+    app.kill('SIGTERM');
+    hello.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
