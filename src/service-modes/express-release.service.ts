@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
 import { Appointment } from '../appointments/appointment.entity';
@@ -18,11 +18,13 @@ import { ServiceModesService } from './service-modes.service';
  * PostgreSQL, FOR UPDATE SKIP LOCKED), so every request is released exactly once.
  */
 @Injectable()
-export class ExpressReleaseService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExpressReleaseService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExpressReleaseService.name);
   private timer?: NodeJS.Timeout;
   private running: Promise<number> | null = null;
   private again = false;
+  /** Requests this instance has moved out of DEFERRED (released or cancelled), since start. */
+  releasedByThisInstance = 0;
 
   constructor(
     private readonly db: TransactionRunner,
@@ -34,17 +36,22 @@ export class ExpressReleaseService implements OnApplicationBootstrap, OnApplicat
   }
 
   onApplicationBootstrap(): void {
-    this.kick();
     this.timer = setInterval(() => this.kick(), this.config.serviceModes.releaseIntervalMs);
     this.timer.unref();
+    this.kick();
   }
 
-  onApplicationShutdown(): void {
+  /** Stops before the database closes, letting a running batch finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.again = false;
+    await this.idle();
   }
 
   /** Starts a release run unless one is going; a kick during a run makes it go round once more. */
   kick(): void {
+    if (!this.timer) return;
     if (this.running) {
       this.again = true;
       return;
@@ -80,6 +87,9 @@ export class ExpressReleaseService implements OnApplicationBootstrap, OnApplicat
 
   async releaseBatch(): Promise<number> {
     return this.db.write(async (manager) => {
+      // Without these locks (PostgreSQL) a switch to DEGRADED could commit between reading the
+      // modes below and the UPDATE, and requests would turn ACTIVE in a DEGRADED office.
+      await this.modes.lockModesForRelease(manager);
       const rows = await manager.find(ServiceMode, {});
       const global = rows.find((r) => r.scope === GLOBAL_SCOPE)!;
       const overrides = rows.filter((r) => r.scope !== GLOBAL_SCOPE);
@@ -90,13 +100,13 @@ export class ExpressReleaseService implements OnApplicationBootstrap, OnApplicat
       if (global.mode === 'NORMAL') {
         if (degradedOverrides.length) query = query.andWhere('er.officeCode NOT IN (:...degraded)', { degraded: degradedOverrides });
       } else {
-        if (!normalOverrides.length) return 0;
+        if (!normalOverrides.length) return { seen: 0, changed: 0 };
         query = query.andWhere('er.officeCode IN (:...normal)', { normal: normalOverrides });
       }
       query = query.orderBy('er.requestedAt', 'ASC').addOrderBy('er.id', 'ASC').limit(this.config.serviceModes.releaseBatchSize);
       if (this.db.isPostgres) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
       const batch = await query.getMany();
-      if (batch.length === 0) return 0;
+      if (batch.length === 0) return { seen: 0, changed: 0 };
 
       const appointmentIds = batch.map((r) => r.appointmentId).filter((id): id is number => id !== null);
       const gone = appointmentIds.length
@@ -105,10 +115,14 @@ export class ExpressReleaseService implements OnApplicationBootstrap, OnApplicat
       const now = this.clock.now().toISOString();
       const cancelIds = batch.filter((r) => r.appointmentId !== null && gone.has(r.appointmentId)).map((r) => r.id);
       const releaseIds = batch.filter((r) => !cancelIds.includes(r.id)).map((r) => r.id);
-      if (releaseIds.length) await manager.update(ExpressRequest, { id: In(releaseIds), status: 'DEFERRED' }, { status: 'ACTIVE', releasedAt: now });
-      if (cancelIds.length) await manager.update(ExpressRequest, { id: In(cancelIds), status: 'DEFERRED' }, { status: 'CANCELLED', cancelledAt: now });
+      let changed = 0;
+      if (releaseIds.length) changed += (await manager.update(ExpressRequest, { id: In(releaseIds), status: 'DEFERRED' }, { status: 'ACTIVE', releasedAt: now })).affected ?? 0;
+      if (cancelIds.length) changed += (await manager.update(ExpressRequest, { id: In(cancelIds), status: 'DEFERRED' }, { status: 'CANCELLED', cancelledAt: now })).affected ?? 0;
       await syncExpressFlags(manager, [...new Set(batch.map((r) => r.officeCode))]);
-      return batch.length;
+      return { seen: batch.length, changed };
+    }).then(({ seen, changed }) => {
+      this.releasedByThisInstance += changed;
+      return seen;
     });
   }
 }

@@ -81,6 +81,26 @@ export class ServiceModesService {
     return this.effectiveFor(officeCode, manager);
   }
 
+  /**
+   * Before the releaser reads the modes (PostgreSQL): shared locks on the global mode row and on
+   * every office with deferred requests, the rows a switch locks for update. A switch to DEGRADED
+   * then either commits first (and the releaser reads it) or waits until the release has committed
+   * (and defers what was released). Same lock order as a booking (global, then offices), so a
+   * release, a booking and a switch never deadlock.
+   */
+  async lockModesForRelease(manager: EntityManager): Promise<void> {
+    if (!this.db.isPostgres) return;
+    await this.db.lockForShare(manager.createQueryBuilder(ServiceMode, 'm').where('m.scope = :scope', { scope: GLOBAL_SCOPE })).getOne();
+    await this.db
+      .lockForShare(
+        manager
+          .createQueryBuilder(Office, 'o')
+          .where(`o.code IN (SELECT er."officeCode" FROM express_requests er WHERE er.status = :deferred)`, { deferred: 'DEFERRED' })
+          .orderBy('o.code'),
+      )
+      .getMany();
+  }
+
   async requireOffice(officeCode: string): Promise<void> {
     if (!(await this.modes.manager.existsBy(Office, { code: officeCode }))) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
   }
@@ -178,6 +198,10 @@ export class ServiceModesService {
     fromMode: ModeName = current?.mode ?? 'NORMAL',
   ): Promise<ServiceMode> {
     const now = this.clock.now();
+    // A new override never reuses a version an earlier, removed override of the scope had: every
+    // change adds a history row, so counting them gives a number above all earlier versions, and a
+    // stale If-Match from before the removal still fails.
+    const version = current ? current.version + 1 : (await manager.countBy(ServiceModeChange, { scope })) + 1;
     const next = manager.create(ServiceMode, {
       scope,
       mode: input.mode,
@@ -188,7 +212,7 @@ export class ServiceModesService {
       expectedRecoveryAt: input.expectedRecoveryAt ? new Date(input.expectedRecoveryAt).toISOString() : null,
       changedBy: actor,
       changedAt: now.toISOString(),
-      version: (current?.version ?? 0) + 1,
+      version,
     });
     if (current) await manager.update(ServiceMode, { scope, version: current.version }, next);
     else await manager.insert(ServiceMode, next);
