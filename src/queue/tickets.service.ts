@@ -17,7 +17,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { Office } from '../offices/office.entity';
 import { Slot } from '../offices/slot.entity';
 import { expressView, ExpressView, ExpressRequestsService } from '../service-modes/express-requests.service';
-import { decide, decideWalkIn, refusalMessage, retryAfterSeconds, ticketsAreManual } from '../service-modes/service-mode.policy';
+import { decide, decideWalkIn, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { BoardEventsService } from './board-events.service';
 import { EXPRESS_QUOTA, nextInSequence, takeFromQuota } from './daily-sequences';
@@ -141,7 +141,8 @@ export class TicketsService {
       const appointment = await findAppointmentFor(manager, code, caller);
       const office = await manager.findOneByOrFail(Office, { code: appointment.officeCode });
       const mode = await this.modes.effectiveForWrite(manager, office.code);
-      decide('CHECK_IN', mode);
+      const decision = decide('CHECK_IN', mode);
+      if (!decision.allowed) throw new DomainError(decision.code, refusalMessage(decision.code, mode), { retryAfterSeconds: retryAfterSeconds(mode, this.clock.now()) });
       if (!canCheckIn(appointment.status)) throw new DomainError('INVALID_STATE', `This appointment is ${appointment.status} and cannot be checked in.`);
       const slot = await manager.findOneByOrFail(Slot, { id: appointment.slotId });
       const now = this.clock.now();
@@ -163,7 +164,7 @@ export class TicketsService {
         appointmentId: appointment.id,
         serviceType: appointment.serviceType,
         priority: caller.kind === 'staff' && priority === true,
-        manual: ticketsAreManual(mode) || appointment.manual,
+        manual: decision.manual || appointment.manual,
         slotStartsAt: slot.startsAt,
         expressActive: express?.status === 'ACTIVE',
       });

@@ -6,6 +6,7 @@ import { ExpressRequest } from '../appointments/express-request.entity';
 import { Clock } from '../common/clock';
 import { TransactionRunner } from '../database/transaction-runner';
 import { syncExpressFlags } from '../queue/call-order-sync';
+import { Ticket } from '../queue/ticket.entity';
 import { GLOBAL_SCOPE, ServiceMode } from './service-mode.entity';
 import { ServiceModesService } from './service-modes.service';
 
@@ -112,8 +113,15 @@ export class ExpressReleaseService implements OnApplicationBootstrap, BeforeAppl
       const gone = appointmentIds.length
         ? new Set((await manager.find(Appointment, { select: { id: true }, where: { id: In(appointmentIds), status: In(['CANCELLED', 'NO_SHOW']) } })).map((a) => a.id))
         : new Set<number>();
+      // A walk-in who never came to the counter has nothing left to express.
+      const ticketIds = batch.filter((r) => r.appointmentId === null && r.ticketId !== null).map((r) => r.ticketId!);
+      const noShowTickets = ticketIds.length
+        ? new Set((await manager.find(Ticket, { select: { id: true }, where: { id: In(ticketIds), status: 'NO_SHOW' } })).map((t) => t.id))
+        : new Set<number>();
       const now = this.clock.now().toISOString();
-      const cancelIds = batch.filter((r) => r.appointmentId !== null && gone.has(r.appointmentId)).map((r) => r.id);
+      const cancelIds = batch
+        .filter((r) => (r.appointmentId !== null && gone.has(r.appointmentId)) || (r.ticketId !== null && noShowTickets.has(r.ticketId)))
+        .map((r) => r.id);
       const releaseIds = batch.filter((r) => !cancelIds.includes(r.id)).map((r) => r.id);
       let changed = 0;
       if (releaseIds.length) changed += (await manager.update(ExpressRequest, { id: In(releaseIds), status: 'DEFERRED' }, { status: 'ACTIVE', releasedAt: now })).affected ?? 0;
