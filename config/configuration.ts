@@ -45,6 +45,15 @@ export interface AppConfig {
     releaseIntervalMs: number;
   };
   bodyLimitBytes: number;
+  rateLimits: {
+    /** Failed logins allowed per client address and per username within the window. */
+    loginFailures: number;
+    /** Failed appointment look-ups (wrong code or NIK) allowed per client address and per NIK. */
+    lookupFailures: number;
+    windowSeconds: number;
+  };
+  /** One structured log line per request (method, route, status, duration, request id). */
+  logRequests: boolean;
 }
 
 export class ConfigValidationError extends Error {}
@@ -99,7 +108,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const path = env.DB_PATH || join('data', 'passport-queue.sqlite');
 
-  const secretFromEnv = env.JWT_SECRET;
+  // Empty counts as unset, as for the other variables (`JWT_SECRET=` in a compose file, say).
+  const secretFromEnv = env.JWT_SECRET || undefined;
   if (secretFromEnv !== undefined && secretFromEnv.length < 32) fail('JWT_SECRET', 'must be at least 32 characters long');
   if (!secretFromEnv && production) fail('JWT_SECRET', 'is required when NODE_ENV=production');
 
@@ -131,6 +141,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       releaseIntervalMs: readInt(env, 'EXPRESS_RELEASE_INTERVAL_MS', 500, 50, 60000),
     },
     bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
+    rateLimits: {
+      loginFailures: readInt(env, 'LOGIN_RATE_LIMIT', 10, 1, 1_000_000),
+      lookupFailures: readInt(env, 'LOOKUP_FAILURE_LIMIT', 10, 1, 1_000_000),
+      windowSeconds: readInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 900, 1, 86_400),
+    },
+    logRequests: readBool(env, 'LOG_REQUESTS', true),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, CurrentUser } from './auth.decorators';
 import type { AuthUser } from './auth-user';
@@ -17,8 +17,8 @@ export class AuthController {
 
   @Post('auth/login')
   @HttpCode(200)
-  login(@Body() body: LoginDto) {
-    return this.auth.login(body.username, body.password);
+  login(@Body() body: LoginDto, @Ip() clientIp: string) {
+    return this.auth.login(body.username, body.password, clientIp);
   }
 
   @Post('users')

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
 import { DomainError } from '../common/domain-error';
+import { FailureLimiter } from '../common/failure-limiter.service';
 import { hashPassword, verifyPassword } from './passwords';
 import { UsersService } from './users.service';
 
@@ -13,6 +14,7 @@ export class AuthService implements OnModuleInit {
   constructor(
     private readonly users: UsersService,
     private readonly jwt: JwtService,
+    private readonly limiter: FailureLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -20,10 +22,16 @@ export class AuthService implements OnModuleInit {
     this.decoyHash = await hashPassword('decoy password that matches nothing');
   }
 
-  async login(username: string, password: string) {
+  /** Failed attempts are limited per client address and per username (429 with Retry-After). */
+  async login(username: string, password: string, clientIp: string) {
+    const keys = [`ip:${clientIp}`, `user:${username.toLowerCase()}`];
+    this.limiter.assertAllowed('login', keys);
     const user = await this.users.findByUsername(username);
     const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
-    if (!user || !valid) throw new DomainError('INVALID_CREDENTIALS', 'The username or password is wrong.');
+    if (!user || !valid) {
+      await this.limiter.recordFailure('login', keys);
+      throw new DomainError('INVALID_CREDENTIALS', 'The username or password is wrong.');
+    }
     const expiresIn = this.config.auth.tokenTtlSeconds;
     const accessToken = await this.jwt.signAsync({ sub: user.id, username: user.username, role: user.role, officeCode: user.officeCode }, { expiresIn });
     return { accessToken, expiresIn, role: user.role, officeCode: user.officeCode };

@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
 
 export type Work<T> = (manager: EntityManager) => Promise<T>;
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Job<T = unknown> {
   work: Work<T>;
@@ -22,14 +24,16 @@ const MAX_PG_ATTEMPTS = 5;
  * each other and a rollback in one could silently undo another's acknowledged write. So write jobs
  * queue here and run one at a time. Jobs that queue up while a transaction runs are committed
  * together by the next one (group commit), each inside its own SAVEPOINT so a refused job rolls
- * back alone. A job's promise settles only after the COMMIT that made it durable.
+ * back alone. A job's promise settles only after the COMMIT that made it durable. When SQLite
+ * fails the whole transaction, the group's jobs run again one by one, so `work` must do nothing
+ * but database work through the manager it is given (events and other effects go after `write`).
  *
  * PostgreSQL (a pool, possibly several instances): every job is its own READ COMMITTED transaction;
  * correctness comes from the database (conditional UPDATEs, unique indexes, row locks), never from
  * this process. Serialization failures and deadlocks are retried.
  */
 @Injectable()
-export class TransactionRunner {
+export class TransactionRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly pending: Job[] = [];
   private draining = false;
@@ -40,6 +44,11 @@ export class TransactionRunner {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.isPostgres = config.database.type === 'postgres';
+  }
+
+  /** Graceful shutdown: every queued write is committed before the connection closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    while (this.draining || this.pending.length > 0) await new Promise((r) => setTimeout(r, 5));
   }
 
   /** Runs `work` in a write transaction; resolves with its result once committed. */
@@ -90,9 +99,29 @@ export class TransactionRunner {
     }
   }
 
+  /** Runs a group in one transaction and settles each job only once its outcome is durable. */
   private async commitGroup(group: Job[]): Promise<void> {
+    const result = await this.runTransaction(group);
+    if (result.ok) {
+      group.forEach((job, i) => {
+        const outcome = result.outcomes[i];
+        if (outcome.ok) job.resolve(outcome.value);
+        else job.reject(outcome.error);
+      });
+      return;
+    }
+    if (group.length === 1) {
+      group[0].reject(result.error);
+      return;
+    }
+    // The transaction as a whole failed, so nothing in it was saved, including the work of jobs
+    // that did nothing wrong. Each runs again on its own: a refused job still fails alone.
+    for (const job of group) await this.commitGroup([job]);
+  }
+
+  private async runTransaction(group: Job[]): Promise<{ ok: true; outcomes: Outcome[] } | { ok: false; error: unknown }> {
     const runner = this.dataSource.createQueryRunner();
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const outcomes: Outcome[] = [];
     try {
       await runner.startTransaction();
       if (group.length === 1) {
@@ -102,20 +131,28 @@ export class TransactionRunner {
       }
       if (outcomes.every((o) => !o.ok)) await runner.rollbackTransaction();
       else await runner.commitTransaction();
+      return { ok: true, outcomes };
     } catch (error) {
-      // The transaction as a whole failed (COMMIT refused, say): nothing in it was saved.
       this.logger.error(`write transaction failed: ${(error as Error).message}`);
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      for (const job of group) job.reject(error);
+      await this.abandonTransaction(runner);
+      // A job refused by its own work keeps its own error (a unique violation maps to a 409, say).
+      const own = group.length === 1 && outcomes[0] && !outcomes[0].ok ? outcomes[0].error : error;
+      return { ok: false, error: own };
+    } finally {
       await runner.release();
-      return;
     }
-    await runner.release();
-    group.forEach((job, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.error);
-    });
+  }
+
+  /**
+   * Ends whatever transaction the connection is in and puts TypeORM's bookkeeping back in step.
+   * SQLite rolls a transaction back by itself on some errors (disk full, I/O error, a conflict
+   * clause of OR ROLLBACK), after which TypeORM still counts it, and its savepoints, as open: the
+   * next group would then run inside a transaction that never commits, and its writes would be
+   * acknowledged and lost.
+   */
+  private async abandonTransaction(runner: QueryRunner): Promise<void> {
+    await runner.query('ROLLBACK').catch(() => undefined);
+    Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
   }
 
   private async attempt(runner: QueryRunner, job: Job, savepoint: boolean) {

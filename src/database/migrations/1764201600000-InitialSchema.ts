@@ -75,6 +75,8 @@ export class InitialSchema1764201600000 implements MigrationInterface {
         ],
         indices: [
           new TableIndex({ name: 'IDX_appointments_slot', columnNames: ['slotId'] }),
+          // Look-ups by NIK bind the statuses as parameters, which SQLite cannot match to the partial index below.
+          new TableIndex({ name: 'IDX_appointments_nik', columnNames: ['nik'] }),
           // One active booking per NIK, enforced by the database even when one person races themself.
           new TableIndex({
             name: 'UQ_appointments_active_nik',

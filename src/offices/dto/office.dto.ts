@@ -60,7 +60,8 @@ export class SlotInput {
 
 /** Either one slot (`{date,start,end,capacity}`) or many (`{slots: [...]}`). */
 export class CreateSlotsDto {
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => SlotInput)
+  // Not @IsOptional(): that would let `"slots": null` through as if absent, with no single slot either.
+  @ValidateIf((o: CreateSlotsDto) => o.slots !== undefined) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => SlotInput)
   slots?: SlotInput[];
 
   @ValidateIf((o: CreateSlotsDto) => o.slots === undefined) @IsString() @Validate(IsCalendarDate)

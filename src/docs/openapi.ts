@@ -1,0 +1,91 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ErrorCode } from '../common/domain-error';
+import { ERROR_STATUS } from '../common/error-status';
+
+const AUTH: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN'];
+const CITIZEN: ErrorCode[] = ['VALIDATION_FAILED', 'APPOINTMENT_NOT_FOUND', 'FORBIDDEN', 'TOO_MANY_REQUESTS'];
+const COUNTER: ErrorCode[] = ['VALIDATION_FAILED', ...AUTH, 'OFFICE_NOT_FOUND', 'COUNTER_NOT_FOUND'];
+
+/** The error codes each route can answer with (the contract's tables, plus the common ones). */
+export const ROUTE_ERRORS: Record<string, ErrorCode[]> = {
+  'GET /health': ['SERVICE_UNAVAILABLE'],
+  'GET /offices': [],
+  'GET /offices/{officeCode}': ['OFFICE_NOT_FOUND'],
+  'GET /offices/{officeCode}/slots': ['VALIDATION_FAILED', 'OFFICE_NOT_FOUND'],
+  'GET /service-modes': [],
+  'GET /service-modes/{officeCode}': ['OFFICE_NOT_FOUND'],
+  'GET /offices/{officeCode}/board': ['OFFICE_NOT_FOUND'],
+  'GET /offices/{officeCode}/board/events': ['OFFICE_NOT_FOUND'],
+  'POST /appointments': ['VALIDATION_FAILED', 'OFFICE_NOT_FOUND', 'SLOT_NOT_FOUND', 'SLOT_FULL', 'ACTIVE_BOOKING_EXISTS', 'EXPRESS_QUOTA_FULL', 'SLOT_IN_PAST', 'IDEMPOTENCY_KEY_REUSED', 'EXPRESS_UNAVAILABLE', 'BOOKING_CLOSED'],
+  'GET /appointments/{code}': CITIZEN,
+  'PATCH /appointments/{code}': [...CITIZEN, 'SLOT_NOT_FOUND', 'SLOT_FULL', 'SLOT_IN_PAST', 'INVALID_STATE', 'BOOKING_CLOSED'],
+  'DELETE /appointments/{code}': [...CITIZEN, 'INVALID_STATE'],
+  'POST /appointments/{code}/express': [...CITIZEN, 'INVALID_STATE', 'EXPRESS_ALREADY_REQUESTED', 'EXPRESS_QUOTA_FULL', 'EXPRESS_UNAVAILABLE'],
+  'POST /appointments/{code}/check-in': [...CITIZEN, 'UNAUTHENTICATED', 'CHECK_IN_WINDOW', 'INVALID_STATE'],
+  'POST /auth/login': ['VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS'],
+  'POST /users': ['VALIDATION_FAILED', ...AUTH, 'OFFICE_NOT_FOUND', 'USERNAME_TAKEN'],
+  'GET /users': AUTH,
+  'POST /offices/{officeCode}/walk-ins': ['VALIDATION_FAILED', ...AUTH, 'OFFICE_NOT_FOUND', 'EXPRESS_QUOTA_FULL', 'IDEMPOTENCY_KEY_REUSED', 'EXPRESS_UNAVAILABLE'],
+  'GET /offices/{officeCode}/queue': [...AUTH, 'OFFICE_NOT_FOUND'],
+  'GET /offices/{officeCode}/counters': [...AUTH, 'OFFICE_NOT_FOUND'],
+  'POST /offices/{officeCode}/counters/{n}/{action}': [...COUNTER, 'NOT_FOUND', 'COUNTER_BUSY', 'COUNTER_NOT_OPEN', 'QUEUE_EMPTY', 'NO_CURRENT_TICKET', 'INVALID_STATE'],
+  'GET /reconciliation': ['VALIDATION_FAILED', ...AUTH],
+  'POST /reconciliation/{id}/resolve': ['VALIDATION_FAILED', ...AUTH, 'RECONCILIATION_ITEM_NOT_FOUND'],
+  'POST /offices': ['VALIDATION_FAILED', ...AUTH, 'OFFICE_EXISTS'],
+  'POST /offices/{officeCode}/counters': ['VALIDATION_FAILED', ...AUTH, 'OFFICE_NOT_FOUND', 'COUNTER_EXISTS'],
+  'POST /offices/{officeCode}/slots': ['VALIDATION_FAILED', ...AUTH, 'OFFICE_NOT_FOUND', 'SLOT_OVERLAP'],
+  'PUT /service-modes/global': ['VALIDATION_FAILED', ...AUTH, 'VERSION_CONFLICT'],
+  'PUT /service-modes/offices/{officeCode}': ['VALIDATION_FAILED', ...AUTH, 'OFFICE_NOT_FOUND', 'VERSION_CONFLICT'],
+  'DELETE /service-modes/offices/{officeCode}': ['VALIDATION_FAILED', ...AUTH, 'OFFICE_NOT_FOUND', 'VERSION_CONFLICT'],
+  'GET /service-modes/history': ['VALIDATION_FAILED', ...AUTH],
+  'GET /express-requests': ['VALIDATION_FAILED', ...AUTH],
+  'GET /audit': ['VALIDATION_FAILED', ...AUTH],
+};
+
+const ERROR_BODY = {
+  type: 'object',
+  required: ['statusCode', 'code', 'message'],
+  properties: {
+    statusCode: { type: 'integer', example: 409 },
+    code: { type: 'string', example: 'SLOT_FULL' },
+    message: { type: 'string', example: 'This slot is fully booked. Please pick another one.' },
+    details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, problems: { type: 'array', items: { type: 'string' } } } } },
+  },
+};
+
+/** Adds every route's error codes, grouped by status, to the generated document. */
+export function withErrorResponses(document: OpenAPIObject): OpenAPIObject {
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ErrorBody: ERROR_BODY } };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      const codes = ROUTE_ERRORS[`${method.toUpperCase()} ${path}`];
+      if (!codes || typeof operation !== 'object' || !('responses' in operation)) continue;
+      const byStatus = new Map<number, ErrorCode[]>();
+      for (const code of [...new Set([...codes, 'INTERNAL' as const])]) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+      for (const [status, group] of byStatus) {
+        operation.responses[String(status)] = {
+          description: group.join(', '),
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+        };
+      }
+    }
+  }
+  return document;
+}
+
+/** OpenAPI document at /docs-json and Swagger UI at /docs. */
+export function setupOpenApi(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Passport queue manager')
+    .setDescription(
+      'Booking, check-in and front-desk queueing for immigration offices, with a designed DEGRADED mode for when core systems fail. ' +
+        'Every error body is {statusCode, code, message, details?}; codes per route are listed under each response.',
+    )
+    .setVersion('1.0')
+    .addBearerAuth()
+    .build();
+  const document = withErrorResponses(SwaggerModule.createDocument(app, config));
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return document;
+}

@@ -1,0 +1,33 @@
+import { DataSource } from 'typeorm';
+import { expectErrorBody } from './support/fixtures';
+import { createTestApp, TestApp } from './support/test-app';
+
+describe('foundation: GET /health', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.destroy();
+  });
+
+  it('answers 200 {status: "ok"} while the database answers, without a token', async () => {
+    const res = await t.http.get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.info.database.status).toBe('up');
+  });
+
+  it('answers 503 in the error shape once the database is unreachable', async () => {
+    await t.app.get(DataSource).destroy();
+    const res = await t.http.get('/health');
+    expect(res.status).toBe(503);
+    expectErrorBody(res.body, 503, 'SERVICE_UNAVAILABLE');
+    expect(res.text).not.toMatch(/SQLITE|QueryFailedError|stack|node_modules/i);
+    // Other endpoints fail as 500 INTERNAL, without internals.
+    const offices = await t.http.get('/offices');
+    expect(offices.status).toBe(500);
+    expectErrorBody(offices.body, 500, 'INTERNAL');
+    expect(offices.text).not.toMatch(/SQLITE|QueryFailedError|node_modules|DataSource|Connection/i);
+  });
+});
