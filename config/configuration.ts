@@ -54,6 +54,8 @@ export interface AppConfig {
   };
   /** One structured log line per request (method, route, status, duration, request id). */
   logRequests: boolean;
+  /** `json` (one object per line, for machines) or `pretty` (colours, for a person at a terminal). */
+  logFormat: 'json' | 'pretty';
 }
 
 export class ConfigValidationError extends Error {}
@@ -93,6 +95,12 @@ function demoJwtSecret(databasePath: string): string {
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+function readLogFormat(env: Env): 'json' | 'pretty' {
+  const raw = env.LOG_FORMAT || 'json';
+  if (raw !== 'json' && raw !== 'pretty') fail('LOG_FORMAT', `must be "json" or "pretty", got "${raw}"`);
+  return raw;
 }
 
 /** Reads and validates the environment. Throws ConfigValidationError naming the first bad variable. */
@@ -147,6 +155,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       windowSeconds: readInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 900, 1, 86_400),
     },
     logRequests: readBool(env, 'LOG_REQUESTS', true),
+    logFormat: readLogFormat(env),
   };
 }
 

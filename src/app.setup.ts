@@ -1,6 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { installRequestLogging } from './common/request-logging';
 import { createValidationPipe } from './common/validation';
 
 /**
@@ -8,6 +10,7 @@ import { createValidationPipe } from './common/validation';
  * own errors (malformed JSON, body too large) through the same global filter.
  */
 export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+  installRequestLogging(app.getHttpAdapter().getInstance(), app.get<AppConfig>(APP_CONFIG).logRequests);
   await app.register(helmet as never, {
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
   });

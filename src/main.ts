@@ -1,9 +1,11 @@
-import { Logger } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigValidationError, loadConfig } from '../config/configuration';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { JsonLogger } from './common/json-logger';
+import { setupOpenApi } from './docs/openapi';
 import { createFastifyAdapter } from './fastify-adapter';
 
 async function bootstrap(): Promise<void> {
@@ -17,8 +19,12 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createFastifyAdapter(config), { bufferLogs: false });
+  const logger = config.logFormat === 'json' ? new JsonLogger() : new ConsoleLogger();
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createFastifyAdapter(config), { logger });
   await configureApp(app);
+  // Not in configureApp: Swagger UI's static files need @fastify/static, whose ESM dependencies
+  // Jest cannot load. test/deployment-docs.e2e-spec.ts checks /docs on the real process.
+  setupOpenApi(app);
   await app.listen({ port: config.port, host: '0.0.0.0' });
   const url = `http://localhost:${config.port}`;
   const where = config.database.type === 'sqlite' ? `SQLite file ${config.database.path}` : 'PostgreSQL';

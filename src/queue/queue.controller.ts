@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, MessageEvent, Param, ParseIntPipe, Post, Res, Sse, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, MessageEvent, Param, Post, Res, Sse, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { catchError, concat, concatMap, EMPTY, exhaustMap, filter, from, interval, map, merge, Observable, of } from 'rxjs';
@@ -10,14 +10,10 @@ import { DomainError } from '../common/domain-error';
 import { validateIdempotencyKey } from '../common/idempotency.service';
 import { BoardChange, BoardEventsService } from './board-events.service';
 import { Board, BoardService } from './board.service';
-import { CounterStatus } from './counter.entity';
-import { CountersService, TicketAction } from './counters.service';
 import { CheckInDto, WalkInDto } from './dto/queue.dto';
-import { CreateCounterDto } from '../offices/dto/office.dto';
-import { AdminOnly } from '../auth/auth.decorators';
 import { TicketsService } from './tickets.service';
 
-function requireOffice(user: AuthUser, officeCode: string): void {
+export function requireOffice(user: AuthUser, officeCode: string): void {
   if (!canActInOffice(user, officeCode)) throw new DomainError('FORBIDDEN', 'You can only act in your own office.');
 }
 
@@ -28,17 +24,11 @@ interface BoardEvent {
   board: Board;
 }
 
-const COUNTER_STATUS_FOR: Record<string, CounterStatus> = { open: 'OPEN', pause: 'PAUSED', close: 'CLOSED' };
-const TICKET_ACTIONS = ['recall', 'start', 'complete', 'no-show'] as const;
-
-const counterNumber = new ParseIntPipe({ exceptionFactory: () => new DomainError('VALIDATION_FAILED', 'The counter number must be a whole number.', { details: [{ field: 'n', problems: ['must be a whole number'] }] }) });
-
 @ApiTags('queue')
 @Controller()
 export class QueueController {
   constructor(
     private readonly tickets: TicketsService,
-    private readonly counters: CountersService,
     private readonly board: BoardService,
     private readonly events: BoardEventsService,
   ) {}
@@ -73,35 +63,6 @@ export class QueueController {
   queue(@Param('officeCode') officeCode: string, @CurrentUser() user: AuthUser) {
     requireOffice(user, officeCode);
     return this.tickets.queue(officeCode);
-  }
-
-  @Get('offices/:officeCode/counters')
-  @StaffOrAdmin()
-  @ApiBearerAuth()
-  listCounters(@Param('officeCode') officeCode: string, @CurrentUser() user: AuthUser) {
-    requireOffice(user, officeCode);
-    return this.counters.list(officeCode);
-  }
-
-  @Post('offices/:officeCode/counters')
-  @AdminOnly()
-  @ApiBearerAuth()
-  async createCounter(@Param('officeCode') officeCode: string, @Body() body: CreateCounterDto, @CurrentUser() admin: AuthUser) {
-    const counter = await this.counters.create(officeCode, body.number, admin.username);
-    return { number: counter.number, status: counter.status, currentTicket: null };
-  }
-
-  /** open · pause · close · call-next · recall · start · complete · no-show */
-  @Post('offices/:officeCode/counters/:n/:action')
-  @StaffOrAdmin()
-  @ApiBearerAuth()
-  @HttpCode(200)
-  counterAction(@Param('officeCode') officeCode: string, @Param('n', counterNumber) n: number, @Param('action') action: string, @CurrentUser() user: AuthUser) {
-    requireOffice(user, officeCode);
-    if (Object.hasOwn(COUNTER_STATUS_FOR, action)) return this.counters.setStatus(officeCode, n, COUNTER_STATUS_FOR[action], user.username);
-    if (action === 'call-next') return this.counters.callNext(officeCode, n, user.username);
-    if ((TICKET_ACTIONS as readonly string[]).includes(action)) return this.counters.act(officeCode, n, action as TicketAction, user.username);
-    throw new DomainError('NOT_FOUND', 'There is nothing at this address.');
   }
 
   @Get('offices/:officeCode/board')

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ServiceModesModule } from '../service-modes/service-modes.module';
 import { BoardEventsService } from './board-events.service';
 import { BoardService } from './board.service';
+import { CountersController } from './counters.controller';
 import { CountersService } from './counters.service';
 import { QueueController } from './queue.controller';
 import { TicketsService } from './tickets.service';
@@ -9,7 +10,7 @@ import { WaitEstimatesService } from './wait-estimates.service';
 
 @Module({
   imports: [ServiceModesModule],
-  controllers: [QueueController],
+  controllers: [QueueController, CountersController],
   providers: [TicketsService, CountersService, BoardService, BoardEventsService, WaitEstimatesService],
   exports: [TicketsService, CountersService],
 })
