@@ -9,6 +9,7 @@ export const ACTIVE_APPOINTMENT_STATUSES: readonly AppointmentStatus[] = ['BOOKE
 
 @Entity('appointments')
 @Index('IDX_appointments_slot', ['slotId'])
+@Index('IDX_appointments_nik', ['nik'])
 export class Appointment {
   @PrimaryGeneratedColumn()
   id: number;

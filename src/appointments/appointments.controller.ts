@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Res, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser } from '../auth/auth.decorators';
@@ -6,12 +6,14 @@ import type { AuthUser } from '../auth/auth-user';
 import { validateIdempotencyKey } from '../common/idempotency.service';
 import { appointmentCaller } from './appointment-access';
 import { AppointmentsService } from './appointments.service';
+import { LookupLimitInterceptor } from './lookup-limit.interceptor';
 import { CreateAppointmentDto, RescheduleDto } from './dto/appointment.dto';
 
 const NIK_HEADER = { name: 'X-Applicant-NIK', required: false, description: 'The applicant’s 16-digit NIK; staff send a Bearer token instead' };
 
 @ApiTags('appointments')
 @Controller('appointments')
+@UseInterceptors(LookupLimitInterceptor)
 export class AppointmentsController {
   constructor(private readonly appointments: AppointmentsService) {}
 

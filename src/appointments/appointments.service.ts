@@ -106,10 +106,11 @@ export class AppointmentsService {
     } catch (error) {
       const violated = uniqueViolation(error);
       if (!violated) throw error;
-      // PostgreSQL: a concurrent request with the same key committed first; replay its answer.
-      if (scope) return attempt();
-      if (/nik/i.test(violated)) throw this.activeBookingExists();
-      throw error;
+      // PostgreSQL, where concurrent transactions meet at the unique indexes. One more attempt sees
+      // what the other committed: it replays that response (same key), refuses the NIK that booked
+      // meanwhile, or draws another code after two new codes clashed.
+      if (scope || !/nik/i.test(violated)) return attempt();
+      throw this.activeBookingExists();
     }
   }
 
@@ -130,11 +131,14 @@ export class AppointmentsService {
       if (!target) throw new DomainError('SLOT_NOT_FOUND', `Office ${appointment.officeCode} has no slot ${slotId}.`);
       if (target.id === appointment.slotId) return appointment;
       if (slotHasStarted(now, target)) throw new DomainError('SLOT_IN_PAST', 'This slot has already started. Please pick a later one.');
-      await this.takeSeat(manager, target.id);
-      await this.freeSeat(manager, appointment.slotId);
+      // Both seat changes commit together (a refused take rolls the free back). They run in slot-id
+      // order so two moves crossing between the same slots never wait on each other's row (a deadlock).
+      const take = () => this.takeSeat(manager, target.id);
+      const free = () => this.freeSeat(manager, appointment.slotId);
+      for (const step of target.id < appointment.slotId ? [take, free] : [free, take]) await step();
       const moved = await manager.update(Appointment, { id: appointment.id, status: 'BOOKED', slotId: appointment.slotId }, { slotId: target.id, updatedAt: now.toISOString() });
       if (moved.affected !== 1) throw new DomainError('INVALID_STATE', 'This appointment changed meanwhile. Reload and try again.');
-      await manager.update(ExpressRequest, { appointmentId: appointment.id }, { serviceDate: target.date });
+      await this.moveExpressPlace(manager, appointment, target.date);
       if (caller.kind === 'staff') await this.audit.record(manager, now, { actor: caller.user.username, action: 'appointment.reschedule', target: `appointment:${appointment.code}`, details: { from: appointment.slotId, to: target.id } });
       return { ...appointment, slotId: target.id, updatedAt: now.toISOString() };
     });
@@ -163,14 +167,12 @@ export class AppointmentsService {
 
   /** Asks for same-day processing on an existing appointment. 201 ACTIVE, 202 DEFERRED. */
   async requestExpress(code: string, caller: AppointmentCaller): Promise<StoredResponse<AppointmentView>> {
-    const result = await this.db.write(async (manager) => {
+    const work = this.db.write(async (manager) => {
       const appointment = await findAppointmentFor(manager, code, caller);
       const now = this.clock.now();
       const office = await manager.findOneByOrFail(Office, { code: appointment.officeCode });
       const mode = await this.modes.effectiveForWrite(manager, office.code);
-      if (await manager.existsBy(ExpressRequest, { appointmentId: appointment.id })) {
-        throw new DomainError('EXPRESS_ALREADY_REQUESTED', 'Express processing was already requested for this appointment.');
-      }
+      if (await manager.existsBy(ExpressRequest, { appointmentId: appointment.id })) throw this.expressAlreadyRequested();
       if (!canRequestExpress(appointment.status)) throw this.invalidState(appointment, 'given express processing');
       const decision = decide('EXPRESS', mode);
       this.refuseUnlessAllowed(decision, mode, now);
@@ -182,6 +184,11 @@ export class AppointmentsService {
         await syncExpressFlags(manager, [office.code]);
       }
       return { appointment, status: express.status === 'DEFERRED' ? 202 : 201 };
+    });
+    const result = await work.catch((error: unknown) => {
+      // PostgreSQL: two requests for one appointment both passed the check; the unique appointmentId refused the later.
+      if (uniqueViolation(error)) throw this.expressAlreadyRequested();
+      throw error;
     });
     return { statusCode: result.status, body: await this.view(result.appointment) };
   }
@@ -223,6 +230,10 @@ export class AppointmentsService {
     return new DomainError('ACTIVE_BOOKING_EXISTS', 'You already have an active appointment. Cancel or reschedule it instead of booking another.');
   }
 
+  private expressAlreadyRequested(): DomainError {
+    return new DomainError('EXPRESS_ALREADY_REQUESTED', 'Express processing was already requested for this appointment.');
+  }
+
   private invalidState(appointment: Appointment, verb: string): DomainError {
     return new DomainError('INVALID_STATE', `This appointment is ${appointment.status} and cannot be ${verb}.`);
   }
@@ -249,10 +260,31 @@ export class AppointmentsService {
       .execute();
   }
 
-  private async addExpress(manager: EntityManager, office: Office, serviceDate: string, appointmentId: number, status: 'ACTIVE' | 'DEFERRED', now: Date): Promise<ExpressRequest> {
+  private async takeExpressPlace(manager: EntityManager, office: Office, serviceDate: string): Promise<void> {
     if (!(await takeFromQuota(manager, office.code, serviceDate, EXPRESS_QUOTA, office.dailyExpressQuota))) {
       throw new DomainError('EXPRESS_QUOTA_FULL', `The express quota of ${office.code} for ${serviceDate} is used up. You can still keep a regular appointment.`);
     }
+  }
+
+  /**
+   * The express quota counts per service day, so a request that moves to another day takes a place
+   * in that day's quota (or the move is refused) and gives its old day's place back.
+   */
+  private async moveExpressPlace(manager: EntityManager, appointment: Appointment, serviceDate: string): Promise<void> {
+    const express = await manager.findOneBy(ExpressRequest, { appointmentId: appointment.id });
+    if (!express || express.serviceDate === serviceDate) return;
+    if (express.status !== 'CANCELLED') {
+      const office = await manager.findOneByOrFail(Office, { code: appointment.officeCode });
+      const take = () => this.takeExpressPlace(manager, office, serviceDate);
+      const give = () => returnToQuota(manager, express.officeCode, express.serviceDate, EXPRESS_QUOTA);
+      // in date order, for the same reason as the seats
+      for (const step of serviceDate < express.serviceDate ? [take, give] : [give, take]) await step();
+    }
+    await manager.update(ExpressRequest, { id: express.id }, { serviceDate });
+  }
+
+  private async addExpress(manager: EntityManager, office: Office, serviceDate: string, appointmentId: number, status: 'ACTIVE' | 'DEFERRED', now: Date): Promise<ExpressRequest> {
+    await this.takeExpressPlace(manager, office, serviceDate);
     const request = manager.create(ExpressRequest, {
       officeCode: office.code,
       serviceDate,
