@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
+import { Sql } from './sql';
 import { TransactionRunner } from './transaction-runner';
 import { typeOrmOptions } from './typeorm-options';
 import { ENTITIES } from './entities';
@@ -14,7 +15,7 @@ import { ENTITIES } from './entities';
     }),
     TypeOrmModule.forFeature(ENTITIES),
   ],
-  providers: [TransactionRunner],
-  exports: [TypeOrmModule, TransactionRunner],
+  providers: [TransactionRunner, Sql],
+  exports: [TypeOrmModule, TransactionRunner, Sql],
 })
 export class DatabaseModule {}

@@ -38,7 +38,7 @@ export class BoardService {
     if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
     const today = localDateOf(this.clock.now(), office.timeZone);
     const [mode, counters, waiting] = await Promise.all([
-      this.modes.effectiveFor(officeCode),
+      this.modes.effectiveForDisplay(officeCode),
       manager.find(Counter, { where: { officeCode, currentTicketId: Not(IsNull()) }, order: { number: 'ASC' } }),
       manager.countBy(Ticket, { officeCode, status: 'WAITING', serviceDate: today }),
     ]);

@@ -17,6 +17,7 @@ import { Counter, CounterStatus } from './counter.entity';
 import { canTicketMove } from './queue.rules';
 import { Ticket, TicketStatus } from './ticket.entity';
 import { TicketsService, TicketView } from './tickets.service';
+import { WaitEstimatesService } from './wait-estimates.service';
 
 export type TicketAction = 'recall' | 'start' | 'complete' | 'no-show';
 
@@ -39,6 +40,7 @@ export class CountersService {
     private readonly modes: ServiceModesService,
     private readonly audit: AuditService,
     private readonly events: BoardEventsService,
+    private readonly estimates: WaitEstimatesService,
     private readonly clock: Clock,
   ) {}
 
@@ -83,6 +85,7 @@ export class CountersService {
       await this.audit.record(manager, now, { actor, action: `counter.${AUDIT_VERB[status]}`, target: `counter:${officeCode}/${number}`, details: { from: counter.status } });
       return this.counterView({ ...counter, status }, manager);
     });
+    this.estimates.changed(officeCode);
     this.events.changed(officeCode, { type: 'counter', counterNumber: number });
     return result;
   }
@@ -176,6 +179,7 @@ export class CountersService {
       return { ...ticket, ...changes } as Ticket;
     });
     const type: BoardChange['type'] = action;
+    if (action === 'complete') this.estimates.changed(officeCode);
     this.events.changed(officeCode, { type, ticketNumber: ticket.number, counterNumber: number });
     return this.tickets.view(ticket);
   }

@@ -10,19 +10,6 @@ async function ensureRow(manager: EntityManager, officeCode: string, serviceDate
   await manager.createQueryBuilder().insert().into(DailySequence).values({ officeCode, serviceDate, name, value: 0 }).orIgnore().execute();
 }
 
-/** The next number of a sequence (1, 2, 3 …). */
-export async function nextInSequence(manager: EntityManager, officeCode: string, serviceDate: string, name: string): Promise<number> {
-  await ensureRow(manager, officeCode, serviceDate, name);
-  await manager
-    .createQueryBuilder()
-    .update(DailySequence)
-    .set({ value: () => 'value + 1' })
-    .where({ officeCode, serviceDate, name })
-    .execute();
-  const row = await manager.findOneByOrFail(DailySequence, { officeCode, serviceDate, name });
-  return row.value;
-}
-
 /** Takes one unit of a daily quota; false when `limit` are already taken. */
 export async function takeFromQuota(manager: EntityManager, officeCode: string, serviceDate: string, name: string, limit: number): Promise<boolean> {
   await ensureRow(manager, officeCode, serviceDate, name);

@@ -13,14 +13,14 @@ import { DomainError } from '../common/domain-error';
 import { IdempotencyService, StoredResponse } from '../common/idempotency.service';
 import { localDateOf } from '../common/local-time';
 import { uniqueViolation } from '../database/database-errors';
+import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Office } from '../offices/office.entity';
-import { Slot } from '../offices/slot.entity';
 import { expressView, ExpressView, ExpressRequestsService } from '../service-modes/express-requests.service';
 import { decide, decideWalkIn, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { BoardEventsService } from './board-events.service';
-import { EXPRESS_QUOTA, nextInSequence, takeFromQuota } from './daily-sequences';
+import { EXPRESS_QUOTA, takeFromQuota } from './daily-sequences';
 import { WalkInDto } from './dto/queue.dto';
 import { callKey, sequenceName, ticketNumber } from './queue.rules';
 import { Ticket } from './ticket.entity';
@@ -51,6 +51,7 @@ export class TicketsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly db: TransactionRunner,
+    private readonly sql: Sql,
     private readonly modes: ServiceModesService,
     private readonly expressRequests: ExpressRequestsService,
     private readonly estimates: WaitEstimatesService,
@@ -98,8 +99,8 @@ export class TicketsService {
     let basis: EstimateBasis | undefined;
     let today: string | undefined;
     if (tickets.some((t) => t.status === 'WAITING')) {
-      const [mode, office] = await Promise.all([this.modes.effectiveFor(officeCode, manager), manager.findOneByOrFail(Office, { code: officeCode })]);
-      basis = await this.estimates.basis(officeCode, mode.mode, manager);
+      const [mode, office] = await Promise.all([this.modes.effectiveForDisplay(officeCode), manager.findOneByOrFail(Office, { code: officeCode })]);
+      basis = await this.estimates.basis(officeCode, mode.mode);
       today = localDateOf(this.clock.now(), office.timeZone);
     }
     const views: TicketView[] = [];
@@ -137,45 +138,81 @@ export class TicketsService {
     if (caller.kind === 'citizen' && priority !== undefined) {
       throw new DomainError('FORBIDDEN', 'Only staff can mark a ticket as priority; ask at the front desk.');
     }
-    const ticket = await this.db.write(async (manager) => {
+    const { ticket, express } = await this.db.write(async (manager) => {
       const appointment = await findAppointmentFor(manager, code, caller);
-      const office = await manager.findOneByOrFail(Office, { code: appointment.officeCode });
-      const mode = await this.modes.effectiveForWrite(manager, office.code);
-      const decision = decide('CHECK_IN', mode);
-      if (!decision.allowed) throw new DomainError(decision.code, refusalMessage(decision.code, mode), { retryAfterSeconds: retryAfterSeconds(mode, this.clock.now()) });
-      if (!canCheckIn(appointment.status)) throw new DomainError('INVALID_STATE', `This appointment is ${appointment.status} and cannot be checked in.`);
-      const slot = await manager.findOneByOrFail(Slot, { id: appointment.slotId });
+      const context = (await this.sql.get<CheckInContext>(CHECK_IN_CONTEXT, [appointment.id], manager))!;
+      const mode = await this.modes.effectiveForWrite(manager, appointment.officeCode);
       const now = this.clock.now();
-      const window = checkInWindow(now, slot, this.config.checkIn.opensMinutesBefore);
+      const decision = decide('CHECK_IN', mode);
+      if (!decision.allowed) throw new DomainError(decision.code, refusalMessage(decision.code, mode), { retryAfterSeconds: retryAfterSeconds(mode, now) });
+      if (!canCheckIn(appointment.status)) throw new DomainError('INVALID_STATE', `This appointment is ${appointment.status} and cannot be checked in.`);
+      const window = checkInWindow(now, context, this.config.checkIn.opensMinutesBefore);
       if (window !== 'OPEN') {
         const opens = this.config.checkIn.opensMinutesBefore;
         throw new DomainError(
           'CHECK_IN_WINDOW',
           window === 'TOO_EARLY'
-            ? `Check-in opens ${opens} minutes before your slot (${slot.date} ${slot.start}, office time). Please come back then.`
-            : `Your slot (${slot.date} ${slot.start}-${slot.end}, office time) has ended. Please book a new appointment.`,
+            ? `Check-in opens ${opens} minutes before your slot (${context.date} ${context.start}, office time). Please come back then.`
+            : `Your slot (${context.date} ${context.start}-${context.end}, office time) has ended. Please book a new appointment.`,
         );
       }
-      const moved = await manager.update(Appointment, { id: appointment.id, status: 'BOOKED' }, { status: 'CHECKED_IN', updatedAt: now.toISOString() });
-      if (moved.affected !== 1) throw new DomainError('INVALID_STATE', 'This appointment was just checked in.');
-      const express = await manager.findOneBy(ExpressRequest, { appointmentId: appointment.id });
-      const ticket = await this.issueTicket(manager, office, now, {
+      const moved = await this.sql.run(`UPDATE appointments SET status = 'CHECKED_IN', "updatedAt" = ? WHERE id = ? AND status = 'BOOKED'`, [now.toISOString(), appointment.id], manager);
+      if (moved.changes !== 1) throw new DomainError('INVALID_STATE', 'This appointment was just checked in.');
+      const ticket = await this.issueTicket(manager, { code: appointment.officeCode, timeZone: context.timeZone }, now, {
         kind: 'APPOINTMENT',
         appointmentId: appointment.id,
         serviceType: appointment.serviceType,
         priority: caller.kind === 'staff' && priority === true,
         manual: decision.manual || appointment.manual,
-        slotStartsAt: slot.startsAt,
-        expressActive: express?.status === 'ACTIVE',
+        slotStartsAt: context.startsAt,
+        expressActive: context.expressStatus === 'ACTIVE',
       });
-      if (express) await manager.update(ExpressRequest, { id: express.id }, { ticketId: ticket.id });
-      if (caller.kind === 'staff') {
-        await this.audit.record(manager, now, { actor: caller.user.username, action: 'ticket.check-in', target: `ticket:${office.code}/${ticket.serviceDate}/${ticket.number}`, details: { appointment: appointment.code, priority: ticket.priority } });
+      let express: ExpressRequest | null = null;
+      if (context.expressId !== null) {
+        await this.sql.run(`UPDATE express_requests SET "ticketId" = ? WHERE id = ?`, [ticket.id, context.expressId], manager);
+        express = (await manager.findOneBy(ExpressRequest, { id: context.expressId }))!;
       }
-      return ticket;
+      if (caller.kind === 'staff') {
+        await this.audit.record(manager, now, { actor: caller.user.username, action: 'ticket.check-in', target: `ticket:${ticket.officeCode}/${ticket.serviceDate}/${ticket.number}`, details: { appointment: appointment.code, priority: ticket.priority } });
+      }
+      return { ticket, express };
     });
     this.events.changed(ticket.officeCode, { type: 'check-in', ticketNumber: ticket.number });
-    return this.view(ticket);
+    return this.freshView(ticket, code, express);
+  }
+
+  /**
+   * The view of a ticket just issued, from what the caller already holds: one query for its
+   * position; the estimate basis and the mode come from their short caches.
+   */
+  private async freshView(ticket: Ticket, appointmentCode: string | null, express: ExpressRequest | null): Promise<TicketView> {
+    const mode = await this.modes.effectiveForDisplay(ticket.officeCode);
+    const [ahead, basis] = await Promise.all([
+      this.sql.get<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM tickets WHERE "officeCode" = ? AND "serviceDate" = ? AND status = 'WAITING' AND "callKey" < ?`,
+        [ticket.officeCode, ticket.serviceDate, ticket.callKey],
+      ),
+      this.estimates.basis(ticket.officeCode, mode.mode),
+    ]);
+    const position = Number(ahead?.n ?? 0) + 1;
+    return {
+      id: ticket.id,
+      number: ticket.number,
+      officeCode: ticket.officeCode,
+      serviceDate: ticket.serviceDate,
+      appointmentCode: appointmentCode && ticket.appointmentId !== null ? appointmentCode.toUpperCase() : null,
+      serviceType: ticket.serviceType,
+      priority: ticket.priority,
+      express: express !== null && express.status !== 'CANCELLED',
+      expressRequest: express ? expressView(express, await this.expressRequests.positionOf(express)) : null,
+      status: ticket.status,
+      counterNumber: ticket.counterNumber,
+      position,
+      estimatedWaitMinutes: this.estimates.estimate(position, basis),
+      manual: ticket.manual,
+      checkedInAt: ticket.checkedInAt,
+      calledAt: ticket.calledAt,
+    };
   }
 
   /** A person without an appointment, added by staff: issues a `W` ticket. 202 when its express request is deferred. */
@@ -239,7 +276,7 @@ export class TicketsService {
 
   private async issueTicket(
     manager: EntityManager,
-    office: Office,
+    office: Pick<Office, 'code' | 'timeZone'>,
     now: Date,
     facts: {
       kind: 'APPOINTMENT' | 'WALK_IN';
@@ -253,9 +290,12 @@ export class TicketsService {
     },
   ): Promise<Ticket> {
     const serviceDate = localDateOf(now, office.timeZone);
-    const number = ticketNumber(facts.kind, await nextInSequence(manager, office.code, serviceDate, sequenceName(facts.kind)));
+    // One upsert both creates the day's counter and takes the next number from it.
+    const sequence = await this.sql.get<{ value: number | string }>(NEXT_TICKET_NUMBER, [office.code, serviceDate, sequenceName(facts.kind)], manager);
+    const number = ticketNumber(facts.kind, Number(sequence!.value));
     const checkedInAt = now.toISOString();
-    const ticket = manager.create(Ticket, {
+    const ticket: Ticket = {
+      id: 0,
       officeCode: office.code,
       serviceDate,
       number,
@@ -277,8 +317,57 @@ export class TicketsService {
       completedInMode: null,
       recallCount: 0,
       callKey: callKey({ priority: facts.priority, expressActive: facts.expressActive, kind: facts.kind, slotStartsAt: facts.slotStartsAt, checkedInAt, number }),
-    });
-    await manager.insert(Ticket, ticket);
+    };
+    const inserted = await this.sql.run(
+      INSERT_TICKET,
+      [
+        ticket.officeCode,
+        ticket.serviceDate,
+        ticket.number,
+        ticket.kind,
+        ticket.appointmentId,
+        ticket.serviceType,
+        ticket.priority,
+        ticket.manual,
+        ticket.slotStartsAt,
+        ticket.applicantName,
+        ticket.applicantNik,
+        ticket.applicantPhone,
+        ticket.checkedInAt,
+        ticket.callKey,
+      ],
+      manager,
+    );
+    ticket.id = inserted.lastId;
     return ticket;
   }
 }
+
+interface CheckInContext {
+  date: string;
+  start: string;
+  end: string;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  expressId: number | null;
+  expressStatus: string | null;
+}
+
+const CHECK_IN_CONTEXT = `
+  SELECT s.date, s.start, s."end", s."startsAt", s."endsAt", o."timeZone", er.id AS "expressId", er.status AS "expressStatus"
+    FROM appointments a
+    JOIN slots s ON s.id = a."slotId"
+    JOIN offices o ON o.code = a."officeCode"
+    LEFT JOIN express_requests er ON er."appointmentId" = a.id
+   WHERE a.id = ?`;
+
+const NEXT_TICKET_NUMBER = `
+  INSERT INTO daily_sequences ("officeCode", "serviceDate", name, value) VALUES (?, ?, ?, 1)
+  ON CONFLICT ("officeCode", "serviceDate", name) DO UPDATE SET value = daily_sequences.value + 1
+  RETURNING value`;
+
+const INSERT_TICKET = `
+  INSERT INTO tickets ("officeCode", "serviceDate", number, kind, "appointmentId", "serviceType", priority, status, manual,
+                       "slotStartsAt", "applicantName", "applicantNik", "applicantPhone", "checkedInAt", "recallCount", "callKey")
+  VALUES (?, ?, ?, ?, ?, ?, ?, 'WAITING', ?, ?, ?, ?, ?, ?, 0, ?) RETURNING id`;

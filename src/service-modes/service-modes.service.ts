@@ -5,6 +5,7 @@ import { ExpressRequest } from '../appointments/express-request.entity';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { syncExpressFlags } from '../queue/call-order-sync';
 import { Office } from '../offices/office.entity';
@@ -12,6 +13,9 @@ import { SwitchModeDto } from './dto/switch-mode.dto';
 import { ServiceModeChange } from './service-mode-change.entity';
 import { GLOBAL_SCOPE, ServiceMode } from './service-mode.entity';
 import { expressTransitionOnSwitch, ModeName } from './service-mode.policy';
+
+const MODES_OF_OFFICE = `SELECT scope, mode, "expressPolicy", "bookingPolicy", reason, message, "expectedRecoveryAt", "changedBy", "changedAt", version FROM service_modes WHERE scope IN ('global', ?)`;
+const DISPLAY_CACHE_MS = 250;
 
 export function modeView(mode: ServiceMode) {
   return {
@@ -42,11 +46,13 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 export class ServiceModesService {
   /** Called after a switch commits that may have released deferred express requests. */
   private releaseListener: () => void = () => undefined;
+  private readonly displayCache = new Map<string, { mode: ServiceMode; at: number }>();
 
   constructor(
     @InjectRepository(ServiceMode) private readonly modes: Repository<ServiceMode>,
     @InjectRepository(ServiceModeChange) private readonly history: Repository<ServiceModeChange>,
     private readonly db: TransactionRunner,
+    private readonly sql: Sql,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -63,8 +69,21 @@ export class ServiceModesService {
 
   /** The mode in force for an office: its override, or else the global mode. */
   async effectiveFor(officeCode: string, manager?: EntityManager): Promise<ServiceMode> {
-    const rows = await (manager ?? this.modes.manager).findBy(ServiceMode, { scope: In([GLOBAL_SCOPE, officeCode]) });
+    const rows = await this.sql.all<ServiceMode>(MODES_OF_OFFICE, [officeCode], manager);
     return rows.find((r) => r.scope === officeCode) ?? rows.find((r) => r.scope === GLOBAL_SCOPE)!;
+  }
+
+  /**
+   * The effective mode for displays and estimates (board, ticket views), cached for a quarter of
+   * a second: a switch made anywhere shows within that, and at once in the instance that made it.
+   * Writes that depend on the mode use effectiveForWrite, which always reads the database.
+   */
+  async effectiveForDisplay(officeCode: string): Promise<ServiceMode> {
+    const cached = this.displayCache.get(officeCode);
+    if (cached && Date.now() - cached.at < DISPLAY_CACHE_MS) return cached.mode;
+    const mode = await this.effectiveFor(officeCode);
+    this.displayCache.set(officeCode, { mode, at: Date.now() });
+    return mode;
   }
 
   /**
@@ -128,6 +147,7 @@ export class ServiceModesService {
       await this.applyExpressTransition(manager, current.mode, next.mode, affected);
       return { next, released: next.mode === 'NORMAL' && current.mode !== 'NORMAL' };
     });
+    this.displayCache.clear();
     if (result.released) this.releaseListener();
     return result.next;
   }
@@ -142,6 +162,7 @@ export class ServiceModesService {
       await this.applyExpressTransition(manager, before.mode, next.mode, [officeCode]);
       return { next, released: next.mode === 'NORMAL' && before.mode !== 'NORMAL' };
     });
+    this.displayCache.clear();
     if (result.released) this.releaseListener();
     return result.next;
   }
@@ -170,6 +191,7 @@ export class ServiceModesService {
       await this.applyExpressTransition(manager, override.mode, global.mode, [officeCode]);
       return { next: global, released: global.mode === 'NORMAL' && override.mode !== 'NORMAL' };
     });
+    this.displayCache.clear();
     if (result.released) this.releaseListener();
     return result.next;
   }
