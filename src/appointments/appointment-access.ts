@@ -33,7 +33,11 @@ function sameNik(a: string, b: string): boolean {
 export async function findAppointmentFor(manager: EntityManager, rawCode: string, caller: AppointmentCaller): Promise<Appointment> {
   const code = normalizeBookingCode(rawCode);
   if (!code) throw notFound();
-  const appointment = await manager.findOneBy(Appointment, { code });
+  return assertMayAct(await manager.findOneBy(Appointment, { code }), caller);
+}
+
+/** The access rule on an appointment already loaded (or not found): returns it, or throws 404 / 403. */
+export function assertMayAct<T extends { nik: string; officeCode: string }>(appointment: T | null | undefined, caller: AppointmentCaller): T {
   if (caller.kind === 'citizen') {
     if (!appointment || !sameNik(appointment.nik, caller.nik)) throw notFound();
     return appointment;
@@ -41,4 +45,11 @@ export async function findAppointmentFor(manager: EntityManager, rawCode: string
   if (!appointment) throw notFound();
   if (!canActInOffice(caller.user, appointment.officeCode)) throw new DomainError('FORBIDDEN', 'This appointment belongs to another office.');
   return appointment;
+}
+
+/** The canonical code, or the same 404 as an unknown one. */
+export function bookingCodeOr404(rawCode: string): string {
+  const code = normalizeBookingCode(rawCode);
+  if (!code) throw notFound();
+  return code;
 }

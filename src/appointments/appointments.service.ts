@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdempotencyService, StoredResponse } from '../common/idempotency.service';
 import { uniqueViolation } from '../database/database-errors';
+import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Office } from '../offices/office.entity';
 import { Slot } from '../offices/slot.entity';
@@ -17,13 +18,12 @@ import { decide, decideBooking, ModeDecision, refusalMessage, retryAfterSeconds 
 import { ServiceMode } from '../service-modes/service-mode.entity';
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { maskNik, normalizeFullName } from './applicant.rules';
-import { AppointmentCaller, findAppointmentFor } from './appointment-access';
-import { ACTIVE_APPOINTMENT_STATUSES, Appointment } from './appointment.entity';
+import { AppointmentCaller, assertMayAct, bookingCodeOr404, findAppointmentFor } from './appointment-access';
+import { Appointment } from './appointment.entity';
 import { canCancel, canRequestExpress, canReschedule, slotHasStarted } from './appointment.rules';
 import { generateBookingCode } from './booking-code';
 import { CreateAppointmentDto } from './dto/appointment.dto';
 import { ExpressRequest } from './express-request.entity';
-import { In } from 'typeorm';
 
 export interface AppointmentView {
   code: string;
@@ -44,6 +44,7 @@ export class AppointmentsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly db: TransactionRunner,
+    private readonly sql: Sql,
     private readonly modes: ServiceModesService,
     private readonly expressRequests: ExpressRequestsService,
     private readonly tickets: TicketsService,
@@ -67,10 +68,12 @@ export class AppointmentsService {
           const stored = await this.idempotency.find<AppointmentView>(manager, scope, fingerprint, now);
           if (stored) return stored;
         }
-        const office = await manager.findOneBy(Office, { code: input.officeCode });
-        if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${input.officeCode}.`);
-        const slot = await manager.findOneBy(Slot, { id: input.slotId, officeCode: office.code });
-        if (!slot) throw new DomainError('SLOT_NOT_FOUND', `Office ${office.code} has no slot ${input.slotId}.`);
+        // Office and slot in one statement (a missing slot comes back as nulls).
+        const target = await this.sql.get<BookingTarget>(BOOKING_TARGET, [input.slotId, input.officeCode], manager);
+        if (!target) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${input.officeCode}.`);
+        if (target.slotId === null) throw new DomainError('SLOT_NOT_FOUND', `Office ${target.code} has no slot ${input.slotId}.`);
+        const office = { code: target.code, timeZone: target.timeZone, dailyExpressQuota: Number(target.dailyExpressQuota) } as Office;
+        const slot = { id: Number(target.slotId), date: target.date, start: target.start, end: target.end, startsAt: target.startsAt } as Slot;
         const mode = await this.modes.effectiveForWrite(manager, office.code);
         const decision = decideBooking('BOOK', input.express === true, mode);
         this.refuseUnlessAllowed(decision, mode, now);
@@ -78,9 +81,10 @@ export class AppointmentsService {
         await this.requireNoActiveBooking(manager, input.applicant.nik);
         await this.takeSeat(manager, slot.id);
 
-        const code = await this.uniqueCode(manager);
-        const appointment = manager.create(Appointment, {
-          code,
+        // A clash with an existing code hits the unique index; the retry below draws another.
+        const appointment: Appointment = {
+          id: 0,
+          code: generateBookingCode(),
           officeCode: office.code,
           slotId: slot.id,
           serviceType: input.serviceType,
@@ -92,8 +96,14 @@ export class AppointmentsService {
           manual: decision.allowed && decision.manual,
           createdAt: now.toISOString(),
           updatedAt: now.toISOString(),
-        });
-        await manager.insert(Appointment, appointment);
+        };
+        appointment.id = (
+          await this.sql.run(
+            INSERT_APPOINTMENT,
+            [appointment.code, appointment.officeCode, appointment.slotId, appointment.serviceType, appointment.nik, appointment.fullName, appointment.phone, appointment.email, appointment.manual, appointment.createdAt, appointment.updatedAt],
+            manager,
+          )
+        ).lastId;
         let express: ExpressRequest | null = null;
         if (decision.allowed && decision.express) express = await this.addExpress(manager, office, slot.date, appointment.id, decision.express, now);
 
@@ -114,9 +124,17 @@ export class AppointmentsService {
     }
   }
 
+  /** The look-up: one statement for the appointment, its slot, express request and ticket. */
   async find(code: string, caller: AppointmentCaller): Promise<AppointmentView> {
-    const appointment = await findAppointmentFor(this.dataSource.manager, code, caller);
-    return this.view(appointment);
+    const row = assertMayAct(await this.sql.get<LookupRow>(LOOKUP, [bookingCodeOr404(code)]), caller);
+    const appointment: Appointment = { ...row, id: Number(row.id), slotId: Number(row.slotId), manual: Boolean(row.manual) };
+    const slot = { id: appointment.slotId, date: row.slotDate, start: row.slotStart, end: row.slotEnd } as Slot;
+    const express =
+      row.expressId === null
+        ? null
+        : ({ id: Number(row.expressId), officeCode: appointment.officeCode, status: row.expressStatus, requestedAt: row.expressRequestedAt, releasedAt: row.expressReleasedAt } as ExpressRequest);
+    const ticket = row.ticketId === null ? null : await this.dataSource.manager.findOneBy(Ticket, { id: Number(row.ticketId) });
+    return this.viewWith(this.dataSource.manager, appointment, slot, express, ticket);
   }
 
   /** Moves the seat to another slot of the same office, atomically: never two seats, never none. */
@@ -223,7 +241,7 @@ export class AppointmentsService {
   }
 
   private async requireNoActiveBooking(manager: EntityManager, nik: string): Promise<void> {
-    if (await manager.existsBy(Appointment, { nik, status: In([...ACTIVE_APPOINTMENT_STATUSES]) })) throw this.activeBookingExists();
+    if (await this.sql.get(ACTIVE_BOOKING_OF_NIK, [nik], manager)) throw this.activeBookingExists();
   }
 
   private activeBookingExists(): DomainError {
@@ -240,14 +258,8 @@ export class AppointmentsService {
 
   /** The seat invariant, in one statement: the row changes only while a seat is left. */
   private async takeSeat(manager: EntityManager, slotId: number): Promise<void> {
-    const taken = await manager
-      .createQueryBuilder()
-      .update(Slot)
-      .set({ booked: () => 'booked + 1' })
-      .where({ id: slotId })
-      .andWhere('booked < capacity')
-      .execute();
-    if (taken.affected !== 1) throw new DomainError('SLOT_FULL', 'This slot is fully booked. Please pick another one.');
+    const taken = await this.sql.run('UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity', [slotId], manager);
+    if (taken.changes !== 1) throw new DomainError('SLOT_FULL', 'This slot is fully booked. Please pick another one.');
   }
 
   private async freeSeat(manager: EntityManager, slotId: number): Promise<void> {
@@ -300,12 +312,51 @@ export class AppointmentsService {
     await manager.insert(ExpressRequest, request);
     return request;
   }
-
-  /** 50 random bits make a clash very unlikely; when one happens, draw again. */
-  private async uniqueCode(manager: EntityManager): Promise<string> {
-    for (;;) {
-      const code = generateBookingCode();
-      if (!(await manager.existsBy(Appointment, { code }))) return code;
-    }
-  }
 }
+
+// Hand-written statements of the hot paths (see database/sql.ts); identifiers quoted for PostgreSQL.
+
+interface BookingTarget {
+  code: string;
+  timeZone: string;
+  dailyExpressQuota: number | string;
+  slotId: number | string | null;
+  date: string;
+  start: string;
+  end: string;
+  startsAt: string;
+}
+
+const BOOKING_TARGET = `
+  SELECT o.code, o."timeZone", o."dailyExpressQuota", s.id AS "slotId", s.date, s.start, s."end", s."startsAt"
+    FROM offices o LEFT JOIN slots s ON s.id = ? AND s."officeCode" = o.code
+   WHERE o.code = ?`;
+
+const ACTIVE_BOOKING_OF_NIK = `SELECT 1 AS found FROM appointments WHERE nik = ? AND status IN ('BOOKED', 'CHECKED_IN', 'CALLED', 'SERVING') LIMIT 1`;
+
+const INSERT_APPOINTMENT = `
+  INSERT INTO appointments (code, "officeCode", "slotId", "serviceType", status, nik, "fullName", phone, email, manual, "createdAt", "updatedAt")
+  VALUES (?, ?, ?, ?, 'BOOKED', ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+
+interface LookupRow extends Omit<Appointment, 'manual'> {
+  manual: boolean | number;
+  slotDate: string;
+  slotStart: string;
+  slotEnd: string;
+  expressId: number | null;
+  expressStatus: ExpressRequest['status'];
+  expressRequestedAt: string;
+  expressReleasedAt: string | null;
+  ticketId: number | null;
+}
+
+const LOOKUP = `
+  SELECT a.id, a.code, a."officeCode", a."slotId", a."serviceType", a.status, a.nik, a."fullName", a.phone, a.email, a.manual,
+         a."createdAt", a."updatedAt", s.date AS "slotDate", s.start AS "slotStart", s."end" AS "slotEnd",
+         er.id AS "expressId", er.status AS "expressStatus", er."requestedAt" AS "expressRequestedAt", er."releasedAt" AS "expressReleasedAt",
+         t.id AS "ticketId"
+    FROM appointments a
+    JOIN slots s ON s.id = a."slotId"
+    LEFT JOIN express_requests er ON er."appointmentId" = a.id
+    LEFT JOIN tickets t ON t."appointmentId" = a.id
+   WHERE a.code = ?`;
