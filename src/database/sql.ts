@@ -9,7 +9,12 @@ interface SqliteStatement {
 }
 interface SqliteDatabase {
   prepare(sql: string, callback?: (error: Error | null) => void): SqliteStatement;
+  configure(option: 'busyTimeout', value: number): void;
+  close(callback?: (error: Error | null) => void): void;
 }
+
+/** Read-only connections beside TypeORM's one (SQLite file databases only). */
+const READ_CONNECTIONS = 2;
 
 export interface RunResult {
   changes: number;
@@ -29,6 +34,8 @@ export interface RunResult {
 @Injectable()
 export class Sql implements BeforeApplicationShutdown {
   private readonly statements = new Map<string, SqliteStatement>();
+  private readers: Array<{ connection: SqliteDatabase; statements: Map<string, SqliteStatement> }> | null = null;
+  private nextReader = 0;
   private readonly postgresText = new Map<string, string>();
   readonly isPostgres: boolean;
 
@@ -40,12 +47,17 @@ export class Sql implements BeforeApplicationShutdown {
   async get<T = Record<string, unknown>>(sql: string, params: unknown[], manager?: EntityManager): Promise<T | undefined> {
     if (this.isPostgres) return (await this.pg(sql, params, manager))[0] as T | undefined;
     // `all`, not `get`: it steps the statement to the end, so no half-read statement keeps a snapshot open.
-    return (await this.all<T>(sql, params))[0];
+    return (await this.all<T>(sql, params, manager))[0];
   }
 
+  /**
+   * Rows of a SELECT. With a manager (inside a write job) it reads in that job's transaction; without
+   * one, on SQLite, it reads on a read-only connection of its own: only committed data, and never
+   * queued behind the writer.
+   */
   async all<T = Record<string, unknown>>(sql: string, params: unknown[], manager?: EntityManager): Promise<T[]> {
     if (this.isPostgres) return (await this.pg(sql, params, manager)) as T[];
-    const statement = this.statement(sql);
+    const statement = manager ? this.statement(sql) : this.readStatement(sql);
     return new Promise((resolve, reject) => statement.all(params, (error, rows) => (error ? reject(wrap(error, sql)) : resolve(rows as T[]))));
   }
 
@@ -72,8 +84,15 @@ export class Sql implements BeforeApplicationShutdown {
 
   /** Prepared statements hold the connection open; release them before TypeORM closes it. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.statements.values()].map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+    const finalize = (statements: Map<string, SqliteStatement>) =>
+      Promise.all([...statements.values()].map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+    await finalize(this.statements);
     this.statements.clear();
+    for (const reader of this.readers ?? []) {
+      await finalize(reader.statements);
+      await new Promise<void>((resolve) => reader.connection.close(() => resolve()));
+    }
+    this.readers = null;
   }
 
   private statement(sql: string): SqliteStatement {
@@ -82,6 +101,27 @@ export class Sql implements BeforeApplicationShutdown {
       const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
       statement = connection.prepare(sql);
       this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private readStatement(sql: string): SqliteStatement {
+    const path = (this.dataSource.options as { database?: string }).database;
+    if (!path || path === ':memory:') return this.statement(sql);
+    if (!this.readers) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const sqlite3 = require('sqlite3') as { Database: new (path: string, mode: number) => SqliteDatabase; OPEN_READONLY: number };
+      this.readers = Array.from({ length: READ_CONNECTIONS }, () => {
+        const connection = new sqlite3.Database(path, sqlite3.OPEN_READONLY);
+        connection.configure('busyTimeout', 5000);
+        return { connection, statements: new Map<string, SqliteStatement>() };
+      });
+    }
+    const reader = this.readers[this.nextReader++ % this.readers.length];
+    let statement = reader.statements.get(sql);
+    if (!statement) {
+      statement = reader.connection.prepare(sql);
+      reader.statements.set(sql, statement);
     }
     return statement;
   }
