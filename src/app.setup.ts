@@ -2,6 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { BodyShapeGuard } from './common/body-shape.guard';
 import { installRequestLogging } from './common/request-logging';
 import { createValidationPipe } from './common/validation';
 
@@ -15,7 +16,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
   });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalGuards(new BodyShapeGuard());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
+  // Exit 0 once shut down (Nest would re-raise the signal); GracefulShutdown closes HTTP before the other hooks run.
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }

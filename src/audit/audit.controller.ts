@@ -1,20 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AdminOnly } from '../auth/auth.decorators';
 import { AuditService } from './audit.service';
-
-class AuditQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
-  limit?: number;
-
-  @IsOptional() @IsString() @MaxLength(64)
-  action?: string;
-
-  @IsOptional() @IsString() @MaxLength(120)
-  target?: string;
-}
+import { AuditQuery } from './dto/audit-query.dto';
 
 @ApiTags('admin')
 @ApiBearerAuth()

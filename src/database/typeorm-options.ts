@@ -4,6 +4,7 @@ import { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../../config/configuration';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { QueryOnlyLogger } from './query-logger';
 
 /**
  * TypeORM's sqlite driver calls `sqlite3.verbose()`, which records a stack trace for every
@@ -23,6 +24,7 @@ export function typeOrmOptions(config: AppConfig, overrides: { synchronize?: boo
     migrationsTransactionMode: 'each' as const,
     synchronize: overrides.synchronize ?? false,
     logging: config.database.logging,
+    logger: config.database.logging ? new QueryOnlyLogger() : undefined,
   };
   if (config.database.type === 'postgres') {
     return { type: 'postgres', url: config.database.url, extra: { max: 10 }, ...common };

@@ -61,13 +61,39 @@ const ERROR_BODY = {
   },
 };
 
-/** Adds every route's error codes, grouped by status, to the generated document. */
+/** Routes that answer 202 when the express request is held (DEFERRED) while core systems are degraded. */
+const ACCEPTED: Record<string, string> = {
+  'POST /appointments': 'Booked; the express request is DEFERRED (see express.position)',
+  'POST /appointments/{code}/express': 'The express request is DEFERRED (see express.position)',
+  'POST /offices/{officeCode}/walk-ins': 'Ticket issued; its express request is DEFERRED',
+};
+
+/**
+ * A header read with @Headers() and described with @ApiHeader() appears twice (`x-applicant-nik`
+ * and `X-Applicant-NIK`); header names are case-insensitive, so keep one, the described one.
+ */
+function withoutDuplicateHeaders<T>(parameters: T[]): T[] {
+  const param = (p: T) => p as { in?: string; name?: string; description?: string };
+  const headerKey = (p: T) => (param(p).in === 'header' && param(p).name ? param(p).name!.toLowerCase() : null);
+  const kept = new Map<string, T>();
+  for (const p of parameters) {
+    const key = headerKey(p);
+    if (key !== null && (!kept.has(key) || (!param(kept.get(key)!).description && param(p).description))) kept.set(key, p);
+  }
+  return parameters.filter((p) => headerKey(p) === null || kept.get(headerKey(p)!) === p);
+}
+
+/** Adds every route's error codes, grouped by status, and its 202 where it has one, to the generated document. */
 export function withErrorResponses(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ErrorBody: ERROR_BODY } };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
-      const codes = ROUTE_ERRORS[`${method.toUpperCase()} ${path}`];
-      if (!codes || typeof operation !== 'object' || !('responses' in operation)) continue;
+      if (typeof operation !== 'object' || !('responses' in operation)) continue;
+      const route = `${method.toUpperCase()} ${path}`;
+      if (operation.parameters) operation.parameters = withoutDuplicateHeaders(operation.parameters);
+      if (ACCEPTED[route]) operation.responses['202'] = { description: ACCEPTED[route] };
+      const codes = ROUTE_ERRORS[route];
+      if (!codes) continue;
       const byStatus = new Map<number, ErrorCode[]>();
       for (const code of [...new Set([...codes, 'INTERNAL' as const])]) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
       for (const [status, group] of byStatus) {

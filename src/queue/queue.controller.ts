@@ -1,12 +1,14 @@
-import { Body, Controller, Get, Headers, MessageEvent, Param, Post, Res, Sse, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Ip, MessageEvent, Param, Post, Res, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { catchError, concat, concatMap, EMPTY, exhaustMap, filter, from, interval, map, merge, Observable, of } from 'rxjs';
+import { catchError, concat, concatMap, EMPTY, exhaustMap, filter, from, interval, map, merge, Observable, of, takeUntil } from 'rxjs';
 import { appointmentCaller } from '../appointments/appointment-access';
-import { LookupLimitInterceptor } from '../appointments/lookup-limit.interceptor';
+import { limitFailedLookups } from '../appointments/lookup-limit';
+import { FailureLimiter } from '../common/failure-limiter.service';
 import { CurrentUser, StaffOrAdmin } from '../auth/auth.decorators';
 import { AuthUser, canActInOffice } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
+import { GracefulShutdown } from '../common/graceful-shutdown';
 import { validateIdempotencyKey } from '../common/idempotency.service';
 import { BoardChange, BoardEventsService } from './board-events.service';
 import { Board, BoardService } from './board.service';
@@ -29,15 +31,17 @@ interface BoardEvent {
 export class QueueController {
   constructor(
     private readonly tickets: TicketsService,
+    private readonly limiter: FailureLimiter,
     private readonly board: BoardService,
     private readonly events: BoardEventsService,
+    private readonly shutdown: GracefulShutdown,
   ) {}
 
   @Post('appointments/:code/check-in')
-  @UseInterceptors(LookupLimitInterceptor)
   @ApiHeader({ name: 'X-Applicant-NIK', required: false, description: 'The citizen’s NIK (kiosk); staff send a Bearer token instead' })
-  checkIn(@Param('code') code: string, @Body() body: CheckInDto, @CurrentUser() user?: AuthUser, @Headers('x-applicant-nik') nik?: string) {
-    return this.tickets.checkIn(code, appointmentCaller(user, nik), body.priority);
+  checkIn(@Param('code') code: string, @Body() body: CheckInDto, @Ip() ip: string, @CurrentUser() user?: AuthUser, @Headers('x-applicant-nik') nik?: string) {
+    const caller = appointmentCaller(user, nik);
+    return limitFailedLookups(this.limiter, caller, ip, () => this.tickets.checkIn(code, caller, body.priority));
   }
 
   @Post('offices/:officeCode/walk-ins')
@@ -92,9 +96,10 @@ export class QueueController {
       filter((b) => JSON.stringify(b) !== lastSent),
       map((b): BoardEvent => ({ type: 'board', change: null, board: b })),
     );
+    // The stream ends when the server shuts down, so it does not hold the shutdown open.
     return concat(
       of<BoardEvent>({ type: 'board', change: null, board: first }),
       merge(local, polled),
-    ).pipe(map(sent));
+    ).pipe(map(sent), takeUntil(this.shutdown.closing));
   }
 }

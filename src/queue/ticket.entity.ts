@@ -6,7 +6,7 @@ export type TicketKind = 'APPOINTMENT' | 'WALK_IN';
 
 @Entity('tickets')
 @Unique('UQ_tickets_office_day_number', ['officeCode', 'serviceDate', 'number'])
-@Index('IDX_tickets_office_status_key', ['officeCode', 'status', 'callKey'])
+@Index('IDX_tickets_queue', ['officeCode', 'serviceDate', 'status', 'callKey'])
 export class Ticket {
   @PrimaryGeneratedColumn()
   id: number;

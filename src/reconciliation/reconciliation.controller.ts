@@ -1,26 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, PipeTransform, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CurrentUser, StaffOrAdmin } from '../auth/auth.decorators';
 import { AuthUser, canActInOffice } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
+import { ReconciliationQuery, ResolveDto } from './dto/reconciliation.dto';
 import { ReconciliationService } from './reconciliation.service';
 
-class ReconciliationQuery {
-  @IsOptional() @IsString() @Matches(/^[A-Z0-9-]{2,20}$/, { message: 'officeCode must match ^[A-Z0-9-]{2,20}$' })
-  officeCode?: string;
-
-  @IsOptional() @IsIn(['PENDING', 'RESOLVED'])
-  status?: 'PENDING' | 'RESOLVED';
-}
-
-class ResolveDto {
-  /** What was done, e.g. the core-system reference it was re-entered under. */
-  @IsOptional() @IsString() @MaxLength(500)
-  note?: string;
-}
-
-const itemId = new ParseIntPipe({ exceptionFactory: () => new DomainError('RECONCILIATION_ITEM_NOT_FOUND', 'There is no such reconciliation item.') });
+const noSuchItem = () => new DomainError('RECONCILIATION_ITEM_NOT_FOUND', 'There is no such reconciliation item.');
+/** Ids are positive 32-bit integers; anything else names no item (and would overflow PostgreSQL's integer column). */
+const itemId: PipeTransform<string, number> = {
+  transform(value: string) {
+    const id = /^\d{1,10}$/.test(value) ? Number(value) : 0;
+    if (id < 1 || id > 2_147_483_647) throw noSuchItem();
+    return id;
+  },
+};
 
 @ApiTags('reconciliation')
 @ApiBearerAuth()

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import type { TestApp } from './test-app';
 
 /** NIKs with valid birth dates: digits 7-12 are DDMMYY (women +40). `nik(n)` gives distinct ones. */
@@ -125,4 +126,16 @@ export function expectErrorBody(body: Record<string, unknown>, statusCode: numbe
 /** The `field`s named in a 400 VALIDATION_FAILED body's details. */
 export function detailFields(body: { details?: Array<{ field: string }> }): string[] {
   return (body.details ?? []).map((d) => d.field);
+}
+
+/** A TCP port free on loopback right now, for a spec that starts the real process. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
 }
