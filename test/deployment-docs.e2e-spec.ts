@@ -165,7 +165,10 @@ describe('deployment: the OpenAPI document and Swagger UI of the built app', () 
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
+      // A process that does not stop is a failure of the shutdown spec, not a reason to hang here.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
+      clearTimeout(timer);
     }
     if (build) rmSync(build, { recursive: true, force: true });
     if (data) rmSync(data, { recursive: true, force: true });

@@ -99,8 +99,9 @@ export class TicketsService {
     let basis: EstimateBasis | undefined;
     let today: string | undefined;
     if (tickets.some((t) => t.status === 'WAITING')) {
-      const [mode, office] = await Promise.all([this.modes.effectiveForDisplay(officeCode), manager.findOneByOrFail(Office, { code: officeCode })]);
-      basis = await this.estimates.basis(officeCode, mode.mode);
+      const mode = await this.modes.effectiveForDisplay(officeCode, manager);
+      const office = await manager.findOneByOrFail(Office, { code: officeCode });
+      basis = await this.estimates.basis(officeCode, mode.mode, manager);
       today = localDateOf(this.clock.now(), office.timeZone);
     }
     const views: TicketView[] = [];

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
 import { Sql } from '../database/sql';
 import type { ModeName } from '../service-modes/service-mode.policy';
@@ -26,7 +27,11 @@ export class WaitEstimatesService {
    * Cached for a second, and dropped at once when this instance completes a service or opens,
    * pauses or closes a counter (see `changed`).
    */
-  async basis(officeCode: string, currentMode: ModeName): Promise<EstimateBasis> {
+  /**
+   * Inside a write job pass its `manager`: on PostgreSQL a read on another pooled connection while
+   * the job holds one could wait for a free connection that never comes.
+   */
+  async basis(officeCode: string, currentMode: ModeName, manager?: EntityManager): Promise<EstimateBasis> {
     const key = `${officeCode}\n${currentMode}`;
     const cached = this.cache.get(key);
     if (cached && Date.now() - cached.at < BASIS_CACHE_MS) return cached.basis;
@@ -36,8 +41,9 @@ export class WaitEstimatesService {
         `SELECT "startedAt", "calledAt", "completedAt", "completedInMode" FROM tickets
           WHERE "officeCode" = ? AND status = 'DONE' AND "completedAt" IS NOT NULL ORDER BY "completedAt" DESC LIMIT ?`,
         [officeCode, estimateSampleSize],
+        manager,
       ),
-      this.sql.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM counters WHERE "officeCode" = ? AND status = 'OPEN'`, [officeCode]),
+      this.sql.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM counters WHERE "officeCode" = ? AND status = 'OPEN'`, [officeCode], manager),
     ]);
     const minutes = (t: (typeof recent)[number]) => (Date.parse(t.completedAt) - Date.parse(t.startedAt ?? t.calledAt ?? t.completedAt)) / 60_000;
     const all = recent.map(minutes);

@@ -78,10 +78,10 @@ export class ServiceModesService {
    * a second: a switch made anywhere shows within that, and at once in the instance that made it.
    * Writes that depend on the mode use effectiveForWrite, which always reads the database.
    */
-  async effectiveForDisplay(officeCode: string): Promise<ServiceMode> {
+  async effectiveForDisplay(officeCode: string, manager?: EntityManager): Promise<ServiceMode> {
     const cached = this.displayCache.get(officeCode);
     if (cached && Date.now() - cached.at < DISPLAY_CACHE_MS) return cached.mode;
-    const mode = await this.effectiveFor(officeCode);
+    const mode = await this.effectiveFor(officeCode, manager);
     this.displayCache.set(officeCode, { mode, at: Date.now() });
     return mode;
   }
