@@ -52,6 +52,12 @@ export interface AppConfig {
     lookupFailures: number;
     windowSeconds: number;
   };
+  /**
+   * Behind a reverse proxy or load balancer: how many proxy hops to trust for the client address
+   * (X-Forwarded-For). 0 trusts none. Rate limits count per client address, so behind a proxy this
+   * must be set, or every client would share the proxy's address.
+   */
+  trustProxyHops: number;
   /** One structured log line per request (method, route, status, duration, request id). */
   logRequests: boolean;
   /** `json` (one object per line, for machines) or `pretty` (colours, for a person at a terminal). */
@@ -154,6 +160,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       lookupFailures: readInt(env, 'LOOKUP_FAILURE_LIMIT', 10, 1, 1_000_000),
       windowSeconds: readInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 900, 1, 86_400),
     },
+    trustProxyHops: readInt(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     logRequests: readBool(env, 'LOG_REQUESTS', true),
     logFormat: readLogFormat(env),
   };

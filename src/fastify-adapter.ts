@@ -40,6 +40,7 @@ class JsonOnlyFastifyAdapter extends FastifyAdapter {
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new JsonOnlyFastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxyHops > 0 ? config.trustProxyHops : false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // On shutdown a request that reached the server is served (with Connection: close), not answered

@@ -220,3 +220,28 @@ describe('foundation: accounts, login and guards', () => {
     });
   });
 });
+
+describe('auth details', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.destroy());
+
+  it('accepts the Bearer scheme in any case', async () => {
+    const token = await t.adminToken();
+    await t.http.get('/users').set('Authorization', `bearer ${token}`).expect(200);
+    await t.http.get('/users').set('Authorization', `BEARER ${token}`).expect(200);
+  });
+
+  it('refuses an office for an ADMIN instead of dropping it', async () => {
+    const res = await t.http
+      .post('/users')
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .send({ username: 'admin-with-office', password: 'long-enough-password', role: 'ADMIN', officeCode: 'ANY-OFFICE' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    const users = await t.http.get('/users').set('Authorization', `Bearer ${await t.adminToken()}`).expect(200);
+    expect(users.body.map((u: { username: string }) => u.username)).not.toContain('admin-with-office');
+  });
+});

@@ -37,7 +37,8 @@ export class AuthGuard implements CanActivate {
   }
 
   private async verify(header: string): Promise<AuthUser> {
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
+    // The scheme is case-insensitive (RFC 9110); the token is not.
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/i.exec(header);
     if (!match) throw new DomainError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".');
     try {
       const claims = await this.jwt.verifyAsync<TokenClaims>(match[1]);

@@ -35,6 +35,9 @@ export class UsersService {
     if (input.role === 'STAFF' && !input.officeCode) {
       throw new DomainError('VALIDATION_FAILED', 'Staff need an office.', { details: [{ field: 'officeCode', problems: ['officeCode is required for STAFF'] }] });
     }
+    if (input.role === 'ADMIN' && input.officeCode) {
+      throw new DomainError('VALIDATION_FAILED', 'Admins work across offices and take no office.', { details: [{ field: 'officeCode', problems: ['officeCode must be left out for ADMIN'] }] });
+    }
     const officeCode = input.role === 'STAFF' ? input.officeCode! : null;
     const passwordHash = await hashPassword(input.password);
     try {
