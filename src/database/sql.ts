@@ -36,6 +36,7 @@ export class Sql implements BeforeApplicationShutdown {
   private readonly statements = new Map<string, SqliteStatement>();
   private readers: Array<{ connection: SqliteDatabase; statements: Map<string, SqliteStatement> }> | null = null;
   private nextReader = 0;
+  private closing = false;
   private readonly postgresText = new Map<string, string>();
   readonly isPostgres: boolean;
 
@@ -84,6 +85,7 @@ export class Sql implements BeforeApplicationShutdown {
 
   /** Prepared statements hold the connection open; release them before TypeORM closes it. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     const finalize = (statements: Map<string, SqliteStatement>) =>
       Promise.all([...statements.values()].map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
     await finalize(this.statements);
@@ -100,6 +102,9 @@ export class Sql implements BeforeApplicationShutdown {
     if (!statement) {
       const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
       statement = connection.prepare(sql);
+      // Once shutdown has released the cache, a late write (the queue still draining) uses a
+      // statement of its own that is finalized right after, so none is left to block the close.
+      if (this.closing) return once(statement);
       this.statements.set(sql, statement);
     }
     return statement;
@@ -107,7 +112,7 @@ export class Sql implements BeforeApplicationShutdown {
 
   private readStatement(sql: string): SqliteStatement {
     const path = (this.dataSource.options as { database?: string }).database;
-    if (!path || path === ':memory:') return this.statement(sql);
+    if (!path || path === ':memory:' || this.closing) return this.statement(sql);
     if (!this.readers) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const sqlite3 = require('sqlite3') as { Database: new (path: string, mode: number) => SqliteDatabase; OPEN_READONLY: number };
@@ -139,6 +144,19 @@ export class Sql implements BeforeApplicationShutdown {
     }
     return text;
   }
+}
+
+/** A statement that finalizes itself after its one use. */
+function once(statement: SqliteStatement): SqliteStatement {
+  return {
+    all: (params, callback) => statement.all(params, (error, rows) => statement.finalize(() => callback(error, rows))),
+    run: (params, callback) =>
+      statement.run(params, function (error) {
+        const result = this;
+        statement.finalize(() => callback.call(result, error));
+      }),
+    finalize: (callback) => statement.finalize(callback),
+  };
 }
 
 /** Same shape as TypeORM's QueryFailedError, so `uniqueViolation()` and friends recognise it. */
