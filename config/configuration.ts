@@ -26,6 +26,8 @@ export interface AppConfig {
     adminPassword?: string;
   };
   seedDemo: boolean;
+  /** Folder for the generated JWT secret and the demo credentials (DATA_DIR). */
+  dataDir: string;
   checkIn: {
     /** Minutes before slot start a citizen may check in. */
     opensMinutesBefore: number;
@@ -93,8 +95,7 @@ function readBool(env: Env, name: string, fallback: boolean): boolean {
  * The demo keeps a generated JWT secret next to its database so tokens survive a restart.
  * Production must set JWT_SECRET explicitly.
  */
-function demoJwtSecret(databasePath: string): string {
-  const folder = databasePath === ':memory:' ? resolve('data') : dirname(resolve(databasePath));
+function demoJwtSecret(folder: string): string {
   const file = join(folder, '.jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(folder, { recursive: true });
@@ -121,6 +122,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!/^postgres(ql)?:\/\//.test(url)) fail('DATABASE_URL', 'must start with postgres:// or postgresql://');
   }
   const path = env.DB_PATH || join('data', 'passport-queue.sqlite');
+  // Where the generated JWT secret and the demo credentials live: beside the SQLite file by default.
+  const dataDir = resolve(env.DATA_DIR || (dbType === 'sqlite' && path !== ':memory:' ? dirname(resolve(path)) : 'data'));
 
   // Empty counts as unset, as for the other variables (`JWT_SECRET=` in a compose file, say).
   const secretFromEnv = env.JWT_SECRET || undefined;
@@ -137,13 +140,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     production,
     database: { type: dbType, path, url, logging: readBool(env, 'DB_LOGGING', false) },
     auth: {
-      jwtSecret: secretFromEnv ?? demoJwtSecret(path),
+      jwtSecret: secretFromEnv ?? demoJwtSecret(dataDir),
       jwtSecretSource: secretFromEnv ? 'environment' : 'generated',
       tokenTtlSeconds: readInt(env, 'TOKEN_TTL_SECONDS', 8 * 3600, 60, 7 * 24 * 3600),
       adminUsername,
       adminPassword,
     },
     seedDemo: readBool(env, 'SEED_DEMO', false),
+    dataDir,
     checkIn: { opensMinutesBefore: readInt(env, 'CHECK_IN_OPENS_MINUTES_BEFORE', 60, 0, 24 * 60) },
     queue: {
       defaultServiceMinutes: readInt(env, 'DEFAULT_SERVICE_MINUTES', 10, 1, 240),

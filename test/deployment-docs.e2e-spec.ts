@@ -223,6 +223,28 @@ describe('deployment: the OpenAPI document and Swagger UI of the built app', () 
     expect(doc.components.schemas.ErrorBody.required).toEqual(['statusCode', 'code', 'message']);
   });
 
+  it('describes the body of every success response with a schema', () => {
+    type Body = { $ref?: string; type?: string; items?: { $ref?: string }; properties?: Record<string, unknown> };
+    const resolve = (schema: Body | undefined): { properties?: Record<string, unknown> } | undefined =>
+      schema?.$ref ? schemaOf(schema.$ref) : schema?.type === 'array' ? schemaOf(schema.items?.$ref) : schema;
+    const bare: string[] = [];
+    for (const [route, spec] of Object.entries(CONTRACT)) {
+      if (route.endsWith('/board/events')) continue;
+      for (const status of spec.success) {
+        const content = operation(route)!.responses[String(status)]?.content?.['application/json'];
+        const schema = resolve(content?.schema as never);
+        if (!schema || !(schema.properties && Object.keys(schema.properties).length)) bare.push(`${route} ${status}`);
+      }
+    }
+    expect(bare).toEqual([]);
+    expect(Object.keys(schemaOf('#/components/schemas/Appointment')!.properties!)).toEqual(
+      expect.arrayContaining(['code', 'officeCode', 'slot', 'serviceType', 'status', 'applicant', 'express', 'ticket', 'manual', 'createdAt']),
+    );
+    expect(Object.keys(schemaOf('#/components/schemas/Ticket')!.properties!)).toEqual(
+      expect.arrayContaining(['id', 'number', 'officeCode', 'appointmentCode', 'priority', 'express', 'status', 'counterNumber', 'position', 'estimatedWaitMinutes', 'manual', 'checkedInAt']),
+    );
+  });
+
   it('declares each parameter once (header names compare case-insensitively)', () => {
     const duplicates: string[] = [];
     for (const [path, item] of Object.entries(doc.paths)) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { DemoSeederService } from '../src/demo/demo-seeder.service';
 import { addDays, localDateOf } from '../src/common/local-time';
 import { bearer } from './support/fixtures';
 import { createTestApp, createTestDatabase, TestApp, TestDatabase } from './support/test-app';
@@ -16,7 +16,7 @@ const isWeekend = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`
 describe('foundation: demo data (SEED_DEMO=true)', () => {
   let database: TestDatabase;
   let t: TestApp;
-  const credentials = () => JSON.parse(readFileSync(join(dirname(t.config.database.path), 'demo-credentials.json'), 'utf8')) as DemoCredentials;
+  const credentials = () => JSON.parse(readFileSync(t.app.get(DemoSeederService).credentialsFile, 'utf8')) as DemoCredentials;
 
   beforeAll(async () => {
     database = await createTestDatabase();

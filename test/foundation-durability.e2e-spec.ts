@@ -26,6 +26,9 @@ function shuffle<T>(items: T[], seed = 42): T[] {
   return out;
 }
 
+/** SQLite groups concurrent jobs into one transaction with savepoints; PostgreSQL runs each on its own. */
+const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
+
 /** Counts the SAVEPOINTs the app issues from now on: proof that concurrent jobs were grouped. */
 function countSavepoints(t: TestApp): () => number {
   const logger = t.app.get(DataSource).logger;
@@ -105,7 +108,7 @@ describe('foundation: durability of concurrent writes', () => {
 
     const savepoints = countSavepoints(t);
     const outcomes = await Promise.all(shuffle(requests).map((fire) => fire()));
-    expect(savepoints()).toBeGreaterThan(0);
+    if (onSqlite) expect(savepoints()).toBeGreaterThan(0);
 
     expect(outcomes.filter((o) => o.status >= 500)).toEqual([]);
     expect(outcomes.filter((o) => o.status !== 201 && o.status !== 409)).toEqual([]);
@@ -176,7 +179,7 @@ describe('foundation: durability of concurrent writes', () => {
     const settled = await Promise.allSettled(jobs);
     for (const read of await Promise.all(reads)) expect(read.status).toBe(200);
 
-    expect(savepoints()).toBeGreaterThan(0);
+    if (onSqlite) expect(savepoints()).toBeGreaterThan(0);
     const committed = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [i] : []));
     const expected = Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 3 === 0 || (i % 3 === 2 && i % 2 === 1));
     expect(committed).toEqual(expected);
@@ -190,7 +193,7 @@ describe('foundation: durability of concurrent writes', () => {
     expect(res.status).toBe(201);
   });
 
-  it('recovers when SQLite itself ends a transaction (disk full, I/O error, OR ROLLBACK): later writes are still saved', async () => {
+  (onSqlite ? it : it.skip)('recovers when SQLite itself ends a transaction (disk full, I/O error, OR ROLLBACK): later writes are still saved', async () => {
     const runner = t.app.get(TransactionRunner);
     const admin = bearer(await t.adminToken());
     await t.http.post('/offices').set(admin).send({ code: 'DUR-R', name: 'Kantor Imigrasi Recovery', timeZone: 'Asia/Jakarta', dailyExpressQuota: 1 }).expect(201);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -34,9 +34,9 @@ export class DemoSeederService implements OnApplicationBootstrap {
     private readonly clock: Clock,
   ) {}
 
-  private get credentialsFile(): string {
-    const path = this.config.database.type === 'sqlite' && this.config.database.path !== ':memory:' ? this.config.database.path : join('data', 'x');
-    return join(dirname(resolve(path)), 'demo-credentials.json');
+  /** In DATA_DIR: beside the SQLite file, or ./data with PostgreSQL. */
+  get credentialsFile(): string {
+    return join(this.config.dataDir, 'demo-credentials.json');
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorCode } from '../common/domain-error';
 import { ERROR_STATUS } from '../common/error-status';
+import { RESPONSE_SCHEMAS, ROUTE_RESPONSES } from './response-schemas';
 
 const AUTH: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN'];
 const CITIZEN: ErrorCode[] = ['VALIDATION_FAILED', 'APPOINTMENT_NOT_FOUND', 'FORBIDDEN', 'TOO_MANY_REQUESTS'];
@@ -85,13 +86,19 @@ function withoutDuplicateHeaders<T>(parameters: T[]): T[] {
 
 /** Adds every route's error codes, grouped by status, and its 202 where it has one, to the generated document. */
 export function withErrorResponses(document: OpenAPIObject): OpenAPIObject {
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ErrorBody: ERROR_BODY } };
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...RESPONSE_SCHEMAS, ErrorBody: ERROR_BODY } };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       if (typeof operation !== 'object' || !('responses' in operation)) continue;
       const route = `${method.toUpperCase()} ${path}`;
       if (operation.parameters) operation.parameters = withoutDuplicateHeaders(operation.parameters);
-      if (ACCEPTED[route]) operation.responses['202'] = { description: ACCEPTED[route] };
+      const success = ROUTE_RESPONSES[route];
+      if (success) {
+        const [status, schema] = success;
+        for (const key of Object.keys(operation.responses)) if (/^2\d\d$/.test(key) && key !== String(status)) delete operation.responses[key];
+        operation.responses[String(status)] = { description: operation.responses[String(status)]?.description || 'Success', content: { 'application/json': { schema } } };
+      }
+      if (ACCEPTED[route]) operation.responses['202'] = { description: ACCEPTED[route], content: success ? { 'application/json': { schema: success[1] } } : undefined };
       const codes = ROUTE_ERRORS[route];
       if (!codes) continue;
       const byStatus = new Map<number, ErrorCode[]>();

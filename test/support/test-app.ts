@@ -18,6 +18,8 @@ export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' }
 
 export interface TestDatabase {
   config: AppConfig['database'];
+  /** A temp folder of this database's own, for DATA_DIR. */
+  dataDir: string;
   drop(): Promise<void>;
 }
 
@@ -36,9 +38,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.end();
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'passport-queue-test-'));
     return {
       config: { type: 'postgres', path: '', url: url.toString(), logging: false },
+      dataDir,
       drop: async () => {
+        rmSync(dataDir, { recursive: true, force: true });
         const client = new Client({ connectionString: serverUrl });
         await client.connect();
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -49,7 +54,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const folder = mkdtempSync(join(tmpdir(), 'passport-queue-test-'));
   const path = join(folder, 'test.sqlite');
   if (!resolve(path).startsWith(resolve(tmpdir()))) throw new Error(`Refusing to test against ${path}: not a temp file`);
-  return { config: { type: 'sqlite', path, logging: false }, drop: async () => rmSync(folder, { recursive: true, force: true }) };
+  return { config: { type: 'sqlite', path, logging: false }, dataDir: folder, drop: async () => rmSync(folder, { recursive: true, force: true }) };
 }
 
 export interface TestApp {
@@ -88,6 +93,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   config.database = database.config;
+  // Generated secrets and demo credentials beside the test database, never in the developer's ./data.
+  config.dataDir = database.dataDir;
   const clock = options.clock ?? new TestClock();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
     .overrideProvider(Clock)
