@@ -220,3 +220,25 @@ describe('deployment: a rate-limit block expires with its window', () => {
     expect((await login(t, client, ADMIN.username, ADMIN.password)).status).toBe(200);
   });
 });
+
+describe('deployment: behind a load balancer (TRUST_PROXY_HOPS=1)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { TRUST_PROXY_HOPS: '1', LOGIN_RATE_LIMIT: '2' } });
+  });
+  afterAll(() => t.destroy());
+
+  const login = (forwardedFor: string, username: string) =>
+    t.http.post('/auth/login').set('X-Forwarded-For', forwardedFor).send({ username, password: 'not-the-password' });
+
+  it('counts failures per forwarded client address, not per proxy', async () => {
+    // Different usernames, so only the client-address key accumulates.
+    expect((await login('203.0.113.7', 'nobody-1')).status).toBe(401);
+    expect((await login('203.0.113.7', 'nobody-2')).status).toBe(401);
+    const blocked = await login('203.0.113.7', 'nobody-3');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // Another client behind the same proxy is not blocked by the first one's failures.
+    expect((await login('203.0.113.8', 'nobody-4')).status).toBe(401);
+  });
+});
