@@ -1,5 +1,7 @@
 import type { Response } from 'supertest';
 import { bookedBySlot, bookingBody, createOffice, futureDate, nik } from './support/fixtures';
+import { BookingBatcher } from '../src/appointments/booking-batcher';
+import { Sql } from '../src/database/sql';
 import { createTestApp, TestApp } from './support/test-app';
 
 const NIK = 'X-Applicant-NIK';
@@ -198,5 +200,66 @@ describe('appointments: races over real concurrent HTTP', () => {
     const responses = await Promise.all(Array.from({ length: 10 }, () => t.http.delete(`/appointments/${made[0]}`).set(NIK, nik(ids[0]))));
     expect(tally(responses)).toEqual({ '200': 1, '409 INVALID_STATE': 9 });
     expect((await bookedBySlot(t, o.code, date)).get(o.slots[0].id)).toBe(1);
+  });
+});
+
+/** The group-committing booking path of SQLite (see src/appointments/booking-batcher.ts). */
+const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
+(onSqlite ? describe : describe.skip)('appointments: group commit of bookings on SQLite', () => {
+  let t: TestApp;
+  let n = 50_000;
+  const date = futureDate(3);
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.destroy());
+
+  it('decides concurrent bookings together, in fewer transactions than bookings, with the same answers', async () => {
+    const o = await createOffice(t, {
+      slots: [
+        { date, start: '09:00', end: '09:30', capacity: 40 },
+        { date, start: '09:30', end: '10:00', capacity: 10 },
+      ],
+    });
+    const batcher = t.app.get(BookingBatcher);
+    const before = { ...batcher.stats };
+    const repeat = ++n;
+    const bodies = [
+      ...Array.from({ length: 100 }, () => bookingBody(o.code, o.slots[0].id, ++n)),
+      // The same person twice, on a slot with room: one booking, one ACTIVE_BOOKING_EXISTS.
+      bookingBody(o.code, o.slots[1].id, repeat),
+      bookingBody(o.code, o.slots[1].id, repeat),
+      bookingBody(o.code, 999_999, ++n),
+      bookingBody('NO-SUCH-OFFICE', o.slots[0].id, ++n),
+    ];
+    const responses = await Promise.all(bodies.map((body) => t.http.post('/appointments').send(body)));
+    expect(tally(responses)).toEqual({ '201': 41, '409 SLOT_FULL': 60, '409 ACTIVE_BOOKING_EXISTS': 1, '404 SLOT_NOT_FOUND': 1, '404 OFFICE_NOT_FOUND': 1 });
+    expect(batcher.stats.bookings - before.bookings).toBe(bodies.length);
+    expect(batcher.stats.batches - before.batches).toBeLessThan(bodies.length / 2);
+    expect((await bookedBySlot(t, o.code, date)).get(o.slots[0].id)).toBe(40);
+    t = await t.restart();
+    expect((await bookedBySlot(t, o.code, date)).get(o.slots[0].id)).toBe(40);
+  });
+
+  it('answers each booking on its own when a batch cannot be committed as a whole', async () => {
+    const o = await createOffice(t, { slots: [{ date, start: '10:00', end: '10:30', capacity: 3 }] });
+    const batcher = t.app.get(BookingBatcher);
+    const sql = t.app.get(Sql);
+    const run = sql.run.bind(sql);
+    // The next seat UPDATE of a batch fails, as a disk error would: the whole batch rolls back.
+    let failOnce = true;
+    jest.spyOn(sql, 'run').mockImplementation((text, params, manager) => {
+      if (failOnce && text.includes('json_each')) {
+        failOnce = false;
+        return Promise.reject(new Error('disk I/O error'));
+      }
+      return run(text, params, manager);
+    });
+    const before = batcher.stats.fallbacks;
+    const responses = await Promise.all(Array.from({ length: 10 }, () => t.http.post('/appointments').send(bookingBody(o.code, o.slots[0].id, ++n))));
+    jest.restoreAllMocks();
+    expect(batcher.stats.fallbacks).toBeGreaterThan(before);
+    expect(tally(responses)).toEqual({ '201': 3, '409 SLOT_FULL': 7 });
+    expect((await bookedBySlot(t, o.code, date)).get(o.slots[0].id)).toBe(3);
   });
 });

@@ -21,6 +21,7 @@ import { maskNik, normalizeFullName } from './applicant.rules';
 import { AppointmentCaller, assertMayAct, bookingCodeOr404, findAppointmentFor } from './appointment-access';
 import { Appointment } from './appointment.entity';
 import { canCancel, canRequestExpress, canReschedule, slotHasStarted } from './appointment.rules';
+import { BookedRow, BookingBatcher } from './booking-batcher';
 import { generateBookingCode } from './booking-code';
 import { CreateAppointmentDto } from './dto/appointment.dto';
 import { ExpressRequest } from './express-request.entity';
@@ -45,6 +46,7 @@ export class AppointmentsService {
     private readonly dataSource: DataSource,
     private readonly db: TransactionRunner,
     private readonly sql: Sql,
+    private readonly batcher: BookingBatcher,
     private readonly modes: ServiceModesService,
     private readonly expressRequests: ExpressRequestsService,
     private readonly tickets: TicketsService,
@@ -59,6 +61,16 @@ export class AppointmentsService {
    * partial unique index, the express quota by a conditional UPDATE on the day's counter.
    */
   async book(input: CreateAppointmentDto, idempotencyKey?: string): Promise<StoredResponse<AppointmentView>> {
+    // The common case on SQLite goes through the group-committing batcher; it falls back to the
+    // one-at-a-time path below when a batch cannot be committed as a whole.
+    if (!idempotencyKey && input.express !== true && !this.sql.isPostgres) {
+      const booked = await this.batcher.book(input, () => this.bookOneAtATime(input));
+      return 'statusCode' in booked ? booked : { statusCode: 201, body: bookedView(booked) };
+    }
+    return this.bookOneAtATime(input, idempotencyKey);
+  }
+
+  private async bookOneAtATime(input: CreateAppointmentDto, idempotencyKey?: string): Promise<StoredResponse<AppointmentView>> {
     const scope = idempotencyKey ? this.idempotency.scope('POST /appointments', `nik:${input.applicant.nik}`, idempotencyKey) : null;
     const fingerprint = this.idempotency.fingerprint(input);
     const attempt = () =>
@@ -312,6 +324,23 @@ export class AppointmentsService {
     await manager.insert(ExpressRequest, request);
     return request;
   }
+}
+
+/** The view of an appointment just booked: no express request, no ticket yet. */
+export function bookedView(row: BookedRow): AppointmentView {
+  return {
+    code: row.code,
+    officeCode: row.officeCode,
+    slot: row.slot,
+    serviceType: row.serviceType,
+    status: 'BOOKED',
+    applicant: { fullName: row.fullName, nikMasked: maskNik(row.nik), phone: row.phone, email: row.email },
+    express: null,
+    ticket: null,
+    manual: row.manual,
+    createdAt: row.createdAt,
+    updatedAt: row.createdAt,
+  };
 }
 
 // Hand-written statements of the hot paths (see database/sql.ts); identifiers quoted for PostgreSQL.

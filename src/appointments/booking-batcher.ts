@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { Sql } from '../database/sql';
+import { TransactionRunner } from '../database/transaction-runner';
+import { decide, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
+import { ServiceMode } from '../service-modes/service-mode.entity';
+import { normalizeFullName } from './applicant.rules';
+import { slotHasStarted } from './appointment.rules';
+import { generateBookingCode } from './booking-code';
+import { CreateAppointmentDto } from './dto/appointment.dto';
+
+/** What a booked appointment's view is built from (see `bookedView` in appointments.service.ts). */
+export interface BookedRow {
+  id: number;
+  code: string;
+  officeCode: string;
+  slot: { id: number; date: string; start: string; end: string };
+  serviceType: string;
+  fullName: string;
+  nik: string;
+  phone: string;
+  email: string | null;
+  manual: boolean;
+  createdAt: string;
+}
+
+type Outcome = { ok: true; row: BookedRow } | { ok: false; error: DomainError };
+
+interface Waiting {
+  input: CreateAppointmentDto;
+  resolve: (row: BookedRow) => void;
+  reject: (error: unknown) => void;
+  /** The one-at-a-time path, for when the batch as a whole cannot be committed. */
+  fallback: () => Promise<void>;
+}
+
+const MAX_BATCH = 256;
+
+/**
+ * Group commit for plain bookings on SQLite (no express, no Idempotency-Key): the bookings waiting
+ * while the previous batch commits are decided together in one write job with set-based
+ * statements (one read per table, one UPDATE of the seats, one INSERT … SELECT of all
+ * appointments) instead of six statements each. Every request is answered only after the COMMIT.
+ *
+ * The decisions are made in memory from reads inside the job, which is sound because SQLite's write
+ * queue runs one job at a time; the database still refuses an overbooked slot (CHECK) and a second
+ * active booking per NIK (unique index). If the batch fails as a whole, each booking is retried on
+ * its own through the ordinary path, so a refusal always comes from the same rules.
+ */
+@Injectable()
+export class BookingBatcher {
+  private readonly waiting: Waiting[] = [];
+  private committing = false;
+  /** Batches written since start, and bookings decided in them (what the group commit saves). */
+  readonly stats = { batches: 0, bookings: 0, fallbacks: 0 };
+
+  constructor(
+    private readonly db: TransactionRunner,
+    private readonly sql: Sql,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Books through the next batch. Resolves with the booked row, or with `undefined` when the batch
+   * could not be committed and `fallback` (the one-at-a-time path) answered instead via `settle`.
+   */
+  book<R>(input: CreateAppointmentDto, fallback: () => Promise<R>): Promise<BookedRow | R> {
+    return new Promise<BookedRow | R>((resolve, reject) => {
+      this.waiting.push({
+        input,
+        resolve,
+        reject,
+        fallback: () => fallback().then(resolve, reject),
+      });
+      if (!this.committing) void this.commitWaiting();
+    });
+  }
+
+  private async commitWaiting(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, MAX_BATCH);
+        let outcomes: Outcome[];
+        try {
+          outcomes = await this.db.write((manager) => this.decideAndWrite(manager, batch.map((w) => w.input)));
+        } catch {
+          // Nothing of the batch was saved: each booking goes again on its own.
+          this.stats.fallbacks += batch.length;
+          for (const w of batch) void w.fallback();
+          continue;
+        }
+        this.stats.batches += 1;
+        this.stats.bookings += batch.length;
+        batch.forEach((w, i) => {
+          const outcome = outcomes[i];
+          if (outcome.ok) w.resolve(outcome.row);
+          else w.reject(outcome.error);
+        });
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  private async decideAndWrite(manager: EntityManager, inputs: CreateAppointmentDto[]): Promise<Outcome[]> {
+    const now = this.clock.now();
+    const json = (values: unknown[]) => JSON.stringify([...new Set(values)]);
+    const [offices, slots, modes, active] = await Promise.all([
+      this.sql.all<{ code: string }>(`SELECT code FROM offices WHERE code IN (SELECT value FROM json_each(?))`, [json(inputs.map((i) => i.officeCode))], manager),
+      this.sql.all<{ id: number; officeCode: string; date: string; start: string; end: string; startsAt: string; capacity: number; booked: number }>(
+        `SELECT id, "officeCode", date, start, "end", "startsAt", capacity, booked FROM slots WHERE id IN (SELECT value FROM json_each(?))`,
+        [json(inputs.map((i) => i.slotId))],
+        manager,
+      ),
+      this.sql.all<ServiceMode>(`SELECT scope, mode, "expressPolicy", "bookingPolicy", message, "expectedRecoveryAt" FROM service_modes`, [], manager),
+      this.sql.all<{ nik: string }>(
+        `SELECT nik FROM appointments WHERE nik IN (SELECT value FROM json_each(?)) AND status IN ('BOOKED', 'CHECKED_IN', 'CALLED', 'SERVING')`,
+        [json(inputs.map((i) => i.applicant.nik))],
+        manager,
+      ),
+    ]);
+    const officeCodes = new Set(offices.map((o) => o.code));
+    const slotById = new Map(slots.map((s) => [Number(s.id), s]));
+    const seatsLeft = new Map(slots.map((s) => [Number(s.id), Number(s.capacity) - Number(s.booked)]));
+    const taken = new Map<number, number>();
+    const activeNiks = new Set(active.map((a) => a.nik));
+    const global = modes.find((m) => m.scope === 'global')!;
+    const at = now.toISOString();
+
+    const outcomes: Outcome[] = inputs.map((input) => {
+      const refuse = (error: DomainError): Outcome => ({ ok: false, error });
+      if (!officeCodes.has(input.officeCode)) return refuse(new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${input.officeCode}.`));
+      const slot = slotById.get(input.slotId);
+      if (!slot || slot.officeCode !== input.officeCode) return refuse(new DomainError('SLOT_NOT_FOUND', `Office ${input.officeCode} has no slot ${input.slotId}.`));
+      const mode = modes.find((m) => m.scope === input.officeCode) ?? global;
+      const decision = decide('BOOK', mode);
+      if (!decision.allowed) return refuse(new DomainError(decision.code, refusalMessage(decision.code, mode), { retryAfterSeconds: retryAfterSeconds(mode, now) }));
+      if (slotHasStarted(now, slot)) return refuse(new DomainError('SLOT_IN_PAST', 'This slot has already started. Please pick a later one.'));
+      if (activeNiks.has(input.applicant.nik)) {
+        return refuse(new DomainError('ACTIVE_BOOKING_EXISTS', 'You already have an active appointment. Cancel or reschedule it instead of booking another.'));
+      }
+      if ((seatsLeft.get(slot.id) ?? 0) <= 0) return refuse(new DomainError('SLOT_FULL', 'This slot is fully booked. Please pick another one.'));
+      seatsLeft.set(slot.id, seatsLeft.get(slot.id)! - 1);
+      taken.set(slot.id, (taken.get(slot.id) ?? 0) + 1);
+      activeNiks.add(input.applicant.nik);
+      return {
+        ok: true,
+        row: {
+          id: 0,
+          code: generateBookingCode(),
+          officeCode: input.officeCode,
+          slot: { id: Number(slot.id), date: slot.date, start: slot.start, end: slot.end },
+          serviceType: input.serviceType,
+          fullName: normalizeFullName(input.applicant.fullName),
+          nik: input.applicant.nik,
+          phone: input.applicant.phone,
+          email: input.applicant.email ?? null,
+          manual: decision.manual,
+          createdAt: at,
+        },
+      };
+    });
+
+    const booked = outcomes.flatMap((o) => (o.ok ? [o.row] : []));
+    if (booked.length === 0) return outcomes;
+    const seats = JSON.stringify(Object.fromEntries(taken));
+    const updated = await this.sql.run(
+      `UPDATE slots SET booked = booked + (SELECT value FROM json_each(?1) WHERE key = CAST(slots.id AS TEXT))
+        WHERE id IN (SELECT CAST(key AS INTEGER) FROM json_each(?1))`,
+      [seats],
+      manager,
+    );
+    if (updated.changes !== taken.size) throw new Error('seat counts changed under the batch');
+    const rows = booked.map((r) => ({ ...r, slotId: r.slot.id, manual: r.manual ? 1 : 0 }));
+    const ids = await this.sql.all<{ id: number; code: string }>(
+      `INSERT INTO appointments (code, "officeCode", "slotId", "serviceType", status, nik, "fullName", phone, email, manual, "createdAt", "updatedAt")
+       SELECT json_extract(value, '$.code'), json_extract(value, '$.officeCode'), json_extract(value, '$.slotId'), json_extract(value, '$.serviceType'),
+              'BOOKED', json_extract(value, '$.nik'), json_extract(value, '$.fullName'), json_extract(value, '$.phone'), json_extract(value, '$.email'),
+              json_extract(value, '$.manual'), json_extract(value, '$.createdAt'), json_extract(value, '$.createdAt')
+         FROM json_each(?)
+       RETURNING id, code`,
+      [JSON.stringify(rows)],
+      manager,
+    );
+    const idByCode = new Map(ids.map((r) => [r.code, Number(r.id)]));
+    for (const row of booked) row.id = idByCode.get(row.code)!;
+    return outcomes;
+  }
+}
