@@ -42,6 +42,18 @@ describe('check-in', () => {
   }
 
   describe('at the kiosk', () => {
+    it('accepts the code as a person types it (lower case, a hyphen) and answers with the canonical code', async () => {
+      const office = await createOffice(t, { slots: [slot0900] });
+      const booking = await bookAt(office.code, office.slots[0].id);
+      t.clock.set(shiftIso(WIB_START, -30));
+      const typed = `${booking.code.slice(0, 5)}-${booking.code.slice(5)}`.toLowerCase();
+
+      const res = await t.http.post(`/appointments/${typed}/check-in`).set('X-Applicant-NIK', booking.nik);
+
+      expect(res.status).toBe(201);
+      expect(res.body.appointmentCode).toBe(booking.code);
+    });
+
     it('issues ticket A001 with every contract field, and the appointment becomes CHECKED_IN', async () => {
       const office = await createOffice(t, { slots: [slot0900] });
       const booking = await bookAt(office.code, office.slots[0].id);

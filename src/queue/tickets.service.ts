@@ -139,7 +139,7 @@ export class TicketsService {
     if (caller.kind === 'citizen' && priority !== undefined) {
       throw new DomainError('FORBIDDEN', 'Only staff can mark a ticket as priority; ask at the front desk.');
     }
-    const { ticket, express } = await this.db.write(async (manager) => {
+    const { ticket, express, appointmentCode } = await this.db.write(async (manager) => {
       const appointment = await findAppointmentFor(manager, code, caller);
       const context = (await this.sql.get<CheckInContext>(CHECK_IN_CONTEXT, [appointment.id], manager))!;
       const mode = await this.modes.effectiveForWrite(manager, appointment.officeCode);
@@ -176,10 +176,10 @@ export class TicketsService {
       if (caller.kind === 'staff') {
         await this.audit.record(manager, now, { actor: caller.user.username, action: 'ticket.check-in', target: `ticket:${ticket.officeCode}/${ticket.serviceDate}/${ticket.number}`, details: { appointment: appointment.code, priority: ticket.priority } });
       }
-      return { ticket, express };
+      return { ticket, express, appointmentCode: appointment.code };
     });
     this.events.changed(ticket.officeCode, { type: 'check-in', ticketNumber: ticket.number });
-    return this.freshView(ticket, code, express);
+    return this.freshView(ticket, appointmentCode, express);
   }
 
   /**
@@ -201,7 +201,7 @@ export class TicketsService {
       number: ticket.number,
       officeCode: ticket.officeCode,
       serviceDate: ticket.serviceDate,
-      appointmentCode: appointmentCode && ticket.appointmentId !== null ? appointmentCode.toUpperCase() : null,
+      appointmentCode,
       serviceType: ticket.serviceType,
       priority: ticket.priority,
       express: express !== null && express.status !== 'CANCELLED',
