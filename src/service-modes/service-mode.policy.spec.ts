@@ -14,7 +14,6 @@ import {
   needsReconciliation,
   refusalMessage,
   retryAfterSeconds,
-  ticketsAreManual,
 } from './service-mode.policy';
 
 const state = (mode: ModeName, expressPolicy: ExpressPolicy, bookingPolicy: BookingPolicy) => ({ mode, expressPolicy, bookingPolicy });
@@ -70,13 +69,6 @@ describe('service-mode policy', () => {
     ] as const)('express=%p in %s/%s', (wantsExpress, mode, express, outcome) => {
       expect(decideWalkIn(wantsExpress, state(mode, express, 'CLOSED'))).toEqual(outcome);
     });
-  });
-
-  it.each([
-    ['NORMAL', false],
-    ['DEGRADED', true],
-  ] as const)('tickets in %s are manual: %p', (mode, manual) => {
-    expect(ticketsAreManual(state(mode, 'REJECT', 'OPEN'))).toBe(manual);
   });
 
   it.each([

@@ -85,11 +85,6 @@ export function decideWalkIn(wantsExpress: boolean, state: ModeState): ModeDecis
   return wantsExpress ? decide('EXPRESS', state) : decide('WALK_IN', state);
 }
 
-/** Tickets issued while DEGRADED are processed by hand. */
-export function ticketsAreManual(state: ModeState): boolean {
-  return state.mode === 'DEGRADED';
-}
-
 /** A finished service must be re-entered into the core systems when it was manual or finished while DEGRADED. */
 export function needsReconciliation(ticketManual: boolean, modeAtCompletion: ModeName): boolean {
   return ticketManual || modeAtCompletion === 'DEGRADED';
