@@ -9,7 +9,7 @@
  *   npm run bench -- --preload 1000000 --rounds 5 --duration 10
  */
 const { spawn } = require('node:child_process');
-const { mkdtempSync, rmSync } = require('node:fs');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
@@ -23,6 +23,10 @@ const ROUNDS = Number(args.rounds ?? 3);
 const DURATION = Number(args.duration ?? 5);
 const CONNECTIONS = Number(args.connections ?? 50);
 const PRELOAD = Number(args.preload ?? 200000);
+/** `--only lookup,check-in`: just those throughput scenarios (no stampede, no scaling part). */
+const ONLY = args.only ? args.only.split(',') : null;
+/** `--profile DIR`: the app writes a V8 CPU profile there (open it in Chrome DevTools). */
+const PROFILE_DIR = args.profile;
 const APP_PORT = 4100;
 const HELLO_PORT = 4101;
 const APP = `http://127.0.0.1:${APP_PORT}`;
@@ -46,7 +50,8 @@ function waitFor(url, timeoutMs = 30000) {
 }
 
 async function startApp(dbPath) {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -178,14 +183,33 @@ const all = (db, sql, params = []) => new Promise((ok, fail) => db.all(sql, para
 // ---------------------------------------------------------------------------------------------
 // scenarios
 
-function cannon(options) {
-  return new Promise((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, duration: DURATION, ...options }, (err, result) => (err ? reject(err) : resolve(result)));
+/** Server processes by port, so each run can report the CPU its server used (Linux /proc; blank elsewhere). */
+const servers = new Map();
+
+/** CPU seconds a process has used so far, all its threads (utime + stime, in clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function cannon(options) {
+  const pid = servers.get(new URL(options.url).port);
+  const cpuBefore = pid && cpuSeconds(pid);
+  const started = Date.now();
+  const result = await new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: DURATION, ...options }, (err, res) => (err ? reject(err) : resolve(res)));
   });
+  const cpuAfter = pid && cpuSeconds(pid);
+  result.serverCpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / ((Date.now() - started) / 1000);
+  return result;
 }
 
 function summary(result) {
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, cpu: result.serverCpu };
 }
 
 function scenarios(state) {
@@ -268,13 +292,31 @@ function scenarios(state) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function combine(runs) {
-  return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), non2xx: runs.reduce((s, r) => s + r.non2xx, 0), errors: runs.reduce((s, r) => s + r.errors, 0) };
+  const cpus = runs.map((r) => r.cpu).filter((c) => c !== undefined);
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    cpu: cpus.length ? median(cpus) : undefined,
+  };
 }
 
 function printTable(title, rows) {
   console.log(`\n${title}`);
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ratio', 'target'];
-  const lines = rows.map((r) => [r.name, r.rps.toFixed(0), String(r.p50), String(r.p99), String(r.non2xx), String(r.errors), r.ratio === undefined ? '' : r.ratio.toFixed(3), r.target ?? '']);
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU', 'ratio', 'target'];
+  const lines = rows.map((r) => [
+    r.name,
+    r.rps.toFixed(0),
+    String(r.p50),
+    String(r.p99),
+    String(r.non2xx),
+    String(r.errors),
+    r.cpu === undefined ? '' : `${Math.round(r.cpu * 100)} %`,
+    r.ratio === undefined ? '' : r.ratio.toFixed(3),
+    r.target ?? '',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   console.log(fmt(header));
@@ -304,6 +346,8 @@ async function main() {
   console.log(`Machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections`);
   const hello = await startHello();
   const app = await startApp(dbPath);
+  servers.set(String(HELLO_PORT), hello.pid);
+  servers.set(String(APP_PORT), app.pid);
   const db = new sqlite3.Database(dbPath);
   await run(db, 'PRAGMA busy_timeout = 10000');
   try {
@@ -313,10 +357,11 @@ async function main() {
     await cannon({ ...s.hello(), duration: 2 });
     await cannon({ ...s.booking(), duration: 2 });
 
-    const measured = { booking: [], lookup: [], 'check-in': [], 'walk-in, call-next, start, complete': [], board: [] };
+    const allPlans = { booking: s.booking, lookup: s.lookup, 'check-in': s['check-in'], 'walk-in, call-next, start, complete': () => s.cycle('BENCH-Q10'), board: s.board };
+    const plans = Object.fromEntries(Object.entries(allPlans).filter(([name]) => !ONLY || ONLY.some((o) => name.startsWith(o))));
+    const measured = Object.fromEntries(Object.keys(plans).map((k) => [k, []]));
     const helloRuns = [];
     const ratios = Object.fromEntries(Object.keys(measured).map((k) => [k, []]));
-    const plans = { booking: s.booking, lookup: s.lookup, 'check-in': s['check-in'], 'walk-in, call-next, start, complete': () => s.cycle('BENCH-Q10'), board: s.board };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [name, plan] of Object.entries(plans)) {
         const h = summary(await cannon(s.hello()));
@@ -331,9 +376,10 @@ async function main() {
     for (const name of Object.keys(measured)) {
       rows.push({ name, ...combine(measured[name]), ratio: median(ratios[name]), target: TARGETS[name] ? `≥ ${TARGETS[name]}` : '' });
     }
-    printTable('Throughput (median of rounds; ratio = project req/s ÷ bare hello req/s in the same round)', rows);
+    printTable('Throughput (median of rounds; ratio = project req/s ÷ bare hello req/s in the same round; server CPU = its process, all threads, 100 % = one core)', rows);
     const booking = rows.find((r) => r.name === 'booking');
-    console.log(`booking p99 ${booking.p99} ms (target < 50 ms)`);
+    if (booking) console.log(`booking p99 ${booking.p99} ms (target < 50 ms)`);
+    if (ONLY) return;
 
     const outcome = await stampede(state.stampedeSlot);
     console.log(`\nStampede: 500 concurrent bookings for 50 seats → ${Object.entries(outcome).map(([k, v]) => `${v} × ${k}`).join(', ')}`);

@@ -1,9 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet from '@fastify/helmet';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { BodyShapeGuard } from './common/body-shape.guard';
 import { installRequestLogging } from './common/request-logging';
+import { installSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 
 /**
@@ -11,10 +11,9 @@ import { createValidationPipe } from './common/validation';
  * own errors (malformed JSON, body too large) through the same global filter.
  */
 export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
-  installRequestLogging(app.getHttpAdapter().getInstance(), app.get<AppConfig>(APP_CONFIG).logRequests);
-  await app.register(helmet as never, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
-  });
+  const fastify = app.getHttpAdapter().getInstance();
+  installRequestLogging(fastify, app.get<AppConfig>(APP_CONFIG).logRequests);
+  installSecurityHeaders(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalGuards(new BodyShapeGuard());
   app.useGlobalFilters(new AllExceptionsFilter());

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEntry } from '../src/audit/audit-entry.entity';
 import { Office } from '../src/offices/office.entity';
+import { Sql } from '../src/database/sql';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { bearer } from './support/fixtures';
 import { createTestApp, createTestDatabase, TestApp, TestDatabase } from './support/test-app';
@@ -31,13 +32,13 @@ const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
 
 /** Counts the SAVEPOINTs the app issues from now on: proof that concurrent jobs were grouped. */
 function countSavepoints(t: TestApp): () => number {
-  const logger = t.app.get(DataSource).logger;
-  const original = logger.logQuery.bind(logger);
+  const sql = t.app.get(Sql);
+  const original = sql.run.bind(sql);
   let count = 0;
-  logger.logQuery = (query, parameters, queryRunner) => {
-    if (query.startsWith('SAVEPOINT')) count++;
-    return original(query, parameters, queryRunner);
-  };
+  jest.spyOn(sql, 'run').mockImplementation((text, params, manager) => {
+    if (text.startsWith('SAVEPOINT')) count++;
+    return original(text, params, manager);
+  });
   return () => count;
 }
 
@@ -52,6 +53,7 @@ describe('foundation: durability of concurrent writes', () => {
     database = await createTestDatabase();
     t = await createTestApp({ database });
   });
+  afterEach(() => jest.restoreAllMocks());
   afterAll(async () => {
     await t.close().catch(() => undefined);
     await database.drop();

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdempotencyService, StoredResponse } from '../common/idempotency.service';
+import { CoalescedReads } from '../database/coalesced-reads';
 import { uniqueViolation } from '../database/database-errors';
 import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -42,6 +43,12 @@ export interface AppointmentView {
 
 @Injectable()
 export class AppointmentsService {
+  /** Look-ups on SQLite: those arriving together are read with one statement. */
+  private readonly lookups = new CoalescedReads<string, LookupRow>(
+    (codes) => this.sql.all<LookupRow>(`${LOOKUP} WHERE a.code IN (SELECT value FROM json_each(?))`, [JSON.stringify(codes)]),
+    (row) => row.code,
+  );
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly db: TransactionRunner,
@@ -138,7 +145,9 @@ export class AppointmentsService {
 
   /** The look-up: one statement for the appointment, its slot, express request and ticket. */
   async find(code: string, caller: AppointmentCaller): Promise<AppointmentView> {
-    const row = assertMayAct(await this.sql.get<LookupRow>(LOOKUP, [bookingCodeOr404(code)]), caller);
+    const canonical = bookingCodeOr404(code);
+    const found = this.sql.isPostgres ? await this.sql.get<LookupRow>(`${LOOKUP} WHERE a.code = ?`, [canonical]) : await this.lookups.load(canonical);
+    const row = assertMayAct(found, caller);
     const appointment: Appointment = { ...row, id: Number(row.id), slotId: Number(row.slotId), manual: Boolean(row.manual) };
     const slot = { id: appointment.slotId, date: row.slotDate, start: row.slotStart, end: row.slotEnd } as Slot;
     const express =
@@ -387,5 +396,4 @@ const LOOKUP = `
     FROM appointments a
     JOIN slots s ON s.id = a."slotId"
     LEFT JOIN express_requests er ON er."appointmentId" = a.id
-    LEFT JOIN tickets t ON t."appointmentId" = a.id
-   WHERE a.code = ?`;
+    LEFT JOIN tickets t ON t."appointmentId" = a.id`;

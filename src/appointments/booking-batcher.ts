@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Sql } from '../database/sql';
+import { Decision, GroupCommit } from '../database/group-commit';
 import { TransactionRunner } from '../database/transaction-runner';
 import { decide, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
 import { ServiceMode } from '../service-modes/service-mode.entity';
@@ -26,86 +27,35 @@ export interface BookedRow {
   createdAt: string;
 }
 
-type Outcome = { ok: true; row: BookedRow } | { ok: false; error: DomainError };
-
-interface Waiting {
-  input: CreateAppointmentDto;
-  resolve: (row: BookedRow) => void;
-  reject: (error: unknown) => void;
-  /** The one-at-a-time path, for when the batch as a whole cannot be committed. */
-  fallback: () => Promise<void>;
-}
-
-const MAX_BATCH = 256;
-
 /**
- * Group commit for plain bookings on SQLite (no express, no Idempotency-Key): the bookings waiting
- * while the previous batch commits are decided together in one write job with set-based
- * statements (one read per table, one UPDATE of the seats, one INSERT … SELECT of all
- * appointments) instead of six statements each. Every request is answered only after the COMMIT.
- *
- * The decisions are made in memory from reads inside the job, which is sound because SQLite's write
- * queue runs one job at a time; the database still refuses an overbooked slot (CHECK) and a second
- * active booking per NIK (unique index). If the batch fails as a whole, each booking is retried on
- * its own through the ordinary path, so a refusal always comes from the same rules.
+ * Group commit for plain bookings on SQLite (no express, no Idempotency-Key): one read per table,
+ * one UPDATE of the seats and one INSERT … SELECT of all appointments per batch, instead of six
+ * statements per booking (see GroupCommit). The database still refuses an overbooked slot (CHECK)
+ * and a second active booking per NIK (unique index).
  */
 @Injectable()
 export class BookingBatcher {
-  private readonly waiting: Waiting[] = [];
-  private committing = false;
-  /** Batches written since start, and bookings decided in them (what the group commit saves). */
-  readonly stats = { batches: 0, bookings: 0, fallbacks: 0 };
+  private readonly group: GroupCommit<CreateAppointmentDto, BookedRow>;
 
   constructor(
-    private readonly db: TransactionRunner,
+    db: TransactionRunner,
     private readonly sql: Sql,
     private readonly clock: Clock,
-  ) {}
-
-  /**
-   * Books through the next batch. Resolves with the booked row, or with `undefined` when the batch
-   * could not be committed and `fallback` (the one-at-a-time path) answered instead via `settle`.
-   */
-  book<R>(input: CreateAppointmentDto, fallback: () => Promise<R>): Promise<BookedRow | R> {
-    return new Promise<BookedRow | R>((resolve, reject) => {
-      this.waiting.push({
-        input,
-        resolve,
-        reject,
-        fallback: () => fallback().then(resolve, reject),
-      });
-      if (!this.committing) void this.commitWaiting();
-    });
+  ) {
+    this.group = new GroupCommit(db, (manager, inputs) => this.decideAndWrite(manager, inputs));
   }
 
-  private async commitWaiting(): Promise<void> {
-    this.committing = true;
-    try {
-      while (this.waiting.length > 0) {
-        const batch = this.waiting.splice(0, MAX_BATCH);
-        let outcomes: Outcome[];
-        try {
-          outcomes = await this.db.write((manager) => this.decideAndWrite(manager, batch.map((w) => w.input)));
-        } catch {
-          // Nothing of the batch was saved: each booking goes again on its own.
-          this.stats.fallbacks += batch.length;
-          for (const w of batch) void w.fallback();
-          continue;
-        }
-        this.stats.batches += 1;
-        this.stats.bookings += batch.length;
-        batch.forEach((w, i) => {
-          const outcome = outcomes[i];
-          if (outcome.ok) w.resolve(outcome.row);
-          else w.reject(outcome.error);
-        });
-      }
-    } finally {
-      this.committing = false;
-    }
+  /** Batches written since start, bookings decided in them, and bookings that went one at a time. */
+  get stats() {
+    return this.group.stats;
   }
 
-  private async decideAndWrite(manager: EntityManager, inputs: CreateAppointmentDto[]): Promise<Outcome[]> {
+  /** Books through the next batch; `alone` (the one-at-a-time path) answers when the batch cannot. */
+  book<R>(input: CreateAppointmentDto, alone: () => Promise<R>): Promise<BookedRow | R> {
+    return this.group.submit(input, alone);
+  }
+
+  private async decideAndWrite(manager: EntityManager, inputs: CreateAppointmentDto[]): Promise<Array<Decision<BookedRow>>> {
     const now = this.clock.now();
     const json = (values: unknown[]) => JSON.stringify([...new Set(values)]);
     const [offices, slots, modes, active] = await Promise.all([
@@ -130,8 +80,8 @@ export class BookingBatcher {
     const global = modes.find((m) => m.scope === 'global')!;
     const at = now.toISOString();
 
-    const outcomes: Outcome[] = inputs.map((input) => {
-      const refuse = (error: DomainError): Outcome => ({ ok: false, error });
+    const outcomes = inputs.map((input): Decision<BookedRow> => {
+      const refuse = (error: DomainError) => ({ error });
       if (!officeCodes.has(input.officeCode)) return refuse(new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${input.officeCode}.`));
       const slot = slotById.get(input.slotId);
       if (!slot || slot.officeCode !== input.officeCode) return refuse(new DomainError('SLOT_NOT_FOUND', `Office ${input.officeCode} has no slot ${input.slotId}.`));
@@ -147,8 +97,7 @@ export class BookingBatcher {
       taken.set(slot.id, (taken.get(slot.id) ?? 0) + 1);
       activeNiks.add(input.applicant.nik);
       return {
-        ok: true,
-        row: {
+        value: {
           id: 0,
           code: generateBookingCode(),
           officeCode: input.officeCode,
@@ -164,7 +113,7 @@ export class BookingBatcher {
       };
     });
 
-    const booked = outcomes.flatMap((o) => (o.ok ? [o.row] : []));
+    const booked = outcomes.flatMap((o) => ('value' in o ? [o.value] : []));
     if (booked.length === 0) return outcomes;
     const seats = JSON.stringify(Object.fromEntries(taken));
     const updated = await this.sql.run(

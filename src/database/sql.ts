@@ -14,7 +14,19 @@ interface SqliteDatabase {
 }
 
 /** Read-only connections beside TypeORM's one (SQLite file databases only). */
-const READ_CONNECTIONS = 2;
+const READ_CONNECTIONS = 4;
+/**
+ * node-sqlite3 runs one call at a time per prepared statement and queues the rest, so with a single
+ * statement per SQL text concurrent look-ups would wait for each other's round trip through the
+ * thread pool. Each read connection keeps up to this many copies of a statement.
+ */
+const STATEMENTS_PER_TEXT = 4;
+
+interface Reader {
+  connection: SqliteDatabase;
+  statements: Map<string, Array<{ statement: SqliteStatement; pending: number }>>;
+  inFlight: number;
+}
 
 export interface RunResult {
   changes: number;
@@ -34,8 +46,7 @@ export interface RunResult {
 @Injectable()
 export class Sql implements BeforeApplicationShutdown {
   private readonly statements = new Map<string, SqliteStatement>();
-  private readers: Array<{ connection: SqliteDatabase; statements: Map<string, SqliteStatement> }> | null = null;
-  private nextReader = 0;
+  private readers: Reader[] | null = null;
   private closing = false;
   private readonly postgresText = new Map<string, string>();
   readonly isPostgres: boolean;
@@ -58,7 +69,11 @@ export class Sql implements BeforeApplicationShutdown {
    */
   async all<T = Record<string, unknown>>(sql: string, params: unknown[], manager?: EntityManager): Promise<T[]> {
     if (this.isPostgres) return (await this.pg(sql, params, manager)) as T[];
-    const statement = manager ? this.statement(sql) : this.readStatement(sql);
+    if (!manager) {
+      const reader = this.reader();
+      if (reader) return this.readOn<T>(reader, sql, params);
+    }
+    const statement = this.statement(sql);
     return new Promise((resolve, reject) => statement.all(params, (error, rows) => (error ? reject(wrap(error, sql)) : resolve(rows as T[]))));
   }
 
@@ -86,15 +101,17 @@ export class Sql implements BeforeApplicationShutdown {
   /** Prepared statements hold the connection open; release them before TypeORM closes it. */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
-    const finalize = (statements: Map<string, SqliteStatement>) =>
-      Promise.all([...statements.values()].map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
-    await finalize(this.statements);
+    // Taken out of use first: a call made from here on prepares a statement of its own (see `statement`).
+    const cached = [...this.statements.values()];
     this.statements.clear();
-    for (const reader of this.readers ?? []) {
-      await finalize(reader.statements);
+    const readers = this.readers ?? [];
+    this.readers = null;
+    const finalize = (statements: SqliteStatement[]) => Promise.all(statements.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+    await finalize(cached);
+    for (const reader of readers) {
+      await finalize([...reader.statements.values()].flat().map((c) => c.statement));
       await new Promise<void>((resolve) => reader.connection.close(() => resolve()));
     }
-    this.readers = null;
   }
 
   private statement(sql: string): SqliteStatement {
@@ -110,25 +127,42 @@ export class Sql implements BeforeApplicationShutdown {
     return statement;
   }
 
-  private readStatement(sql: string): SqliteStatement {
+  /** The least busy read-only connection, or null where there are none (PostgreSQL, :memory:, shutting down). */
+  private reader(): Reader | null {
     const path = (this.dataSource.options as { database?: string }).database;
-    if (!path || path === ':memory:' || this.closing) return this.statement(sql);
+    if (!path || path === ':memory:' || this.closing) return null;
     if (!this.readers) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const sqlite3 = require('sqlite3') as { Database: new (path: string, mode: number) => SqliteDatabase; OPEN_READONLY: number };
       this.readers = Array.from({ length: READ_CONNECTIONS }, () => {
         const connection = new sqlite3.Database(path, sqlite3.OPEN_READONLY);
         connection.configure('busyTimeout', 5000);
-        return { connection, statements: new Map<string, SqliteStatement>() };
+        return { connection, statements: new Map(), inFlight: 0 };
       });
     }
-    const reader = this.readers[this.nextReader++ % this.readers.length];
-    let statement = reader.statements.get(sql);
-    if (!statement) {
-      statement = reader.connection.prepare(sql);
-      reader.statements.set(sql, statement);
-    }
-    return statement;
+    let best = this.readers[0];
+    for (const reader of this.readers) if (reader.inFlight < best.inFlight) best = reader;
+    return best;
+  }
+
+  private readOn<T>(reader: Reader, sql: string, params: unknown[]): Promise<T[]> {
+    let copies = reader.statements.get(sql);
+    if (!copies) reader.statements.set(sql, (copies = []));
+    let copy = copies.find((c) => c.pending === 0);
+    if (!copy && copies.length < STATEMENTS_PER_TEXT) copies.push((copy = { statement: reader.connection.prepare(sql), pending: 0 }));
+    // Every copy busy: queue behind the one with the shortest queue.
+    copy ??= copies.reduce((a, b) => (b.pending < a.pending ? b : a));
+    const used = copy;
+    used.pending += 1;
+    reader.inFlight += 1;
+    return new Promise((resolve, reject) =>
+      used.statement.all(params, (error, rows) => {
+        used.pending -= 1;
+        reader.inFlight -= 1;
+        if (error) reject(wrap(error, sql));
+        else resolve(rows as T[]);
+      }),
+    );
   }
 
   private pg(sql: string, params: unknown[], manager?: EntityManager): Promise<Record<string, unknown>[]> {

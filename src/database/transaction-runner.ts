@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
+import { Sql } from './sql';
 
 export type Work<T> = (manager: EntityManager) => Promise<T>;
 
@@ -41,6 +42,7 @@ export class TransactionRunner implements BeforeApplicationShutdown {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly sql: Sql,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.isPostgres = config.database.type === 'postgres';
@@ -123,14 +125,14 @@ export class TransactionRunner implements BeforeApplicationShutdown {
     const runner = this.dataSource.createQueryRunner();
     const outcomes: Outcome[] = [];
     try {
-      await runner.startTransaction();
+      await this.begin(runner);
       if (group.length === 1) {
         outcomes.push(await this.attempt(runner, group[0], false));
       } else {
         for (const job of group) outcomes.push(await this.attempt(runner, job, true));
       }
-      if (outcomes.every((o) => !o.ok)) await runner.rollbackTransaction();
-      else await runner.commitTransaction();
+      await this.sql.run(outcomes.every((o) => !o.ok) ? 'ROLLBACK' : 'COMMIT', [], runner.manager);
+      markTransaction(runner, false);
       return { ok: true, outcomes };
     } catch (error) {
       this.logger.error(`write transaction failed: ${(error as Error).message}`);
@@ -144,6 +146,17 @@ export class TransactionRunner implements BeforeApplicationShutdown {
   }
 
   /**
+   * BEGIN, COMMIT and the savepoints run as cached prepared statements: through TypeORM each would
+   * prepare, run and finalize a statement, three trips through node-sqlite3's thread pool, and the
+   * writer's throughput is bound by those trips. TypeORM is told the transaction is open, so work
+   * that uses the manager (a `save`, say) does not start a transaction of its own inside it.
+   */
+  private async begin(runner: QueryRunner): Promise<void> {
+    await this.sql.run('BEGIN', [], runner.manager);
+    markTransaction(runner, true);
+  }
+
+  /**
    * Ends whatever transaction the connection is in and puts TypeORM's bookkeeping back in step.
    * SQLite rolls a transaction back by itself on some errors (disk full, I/O error, a conflict
    * clause of OR ROLLBACK), after which TypeORM still counts it, and its savepoints, as open: the
@@ -151,19 +164,28 @@ export class TransactionRunner implements BeforeApplicationShutdown {
    * acknowledged and lost.
    */
   private async abandonTransaction(runner: QueryRunner): Promise<void> {
-    await runner.query('ROLLBACK').catch(() => undefined);
-    Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+    await this.sql.run('ROLLBACK', [], runner.manager).catch(() => undefined);
+    markTransaction(runner, false);
   }
 
+  /** One job; inside a group, in a savepoint of its own so a refused job rolls back alone. */
   private async attempt(runner: QueryRunner, job: Job, savepoint: boolean) {
-    if (savepoint) await runner.startTransaction();
+    if (savepoint) await this.sql.run('SAVEPOINT job', [], runner.manager);
     try {
       const value = await job.work(runner.manager);
-      if (savepoint) await runner.commitTransaction();
+      if (savepoint) await this.sql.run('RELEASE job', [], runner.manager);
       return { ok: true as const, value };
     } catch (error) {
-      if (savepoint) await runner.rollbackTransaction();
+      if (savepoint) {
+        await this.sql.run('ROLLBACK TO job', [], runner.manager);
+        await this.sql.run('RELEASE job', [], runner.manager);
+      }
       return { ok: false as const, error };
     }
   }
+}
+
+/** TypeORM's own record of whether its connection is in a transaction, kept in step with ours. */
+function markTransaction(runner: QueryRunner, open: boolean): void {
+  Object.assign(runner, { isTransactionActive: open, transactionDepth: open ? 1 : 0 });
 }

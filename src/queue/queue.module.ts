@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ServiceModesModule } from '../service-modes/service-modes.module';
 import { BoardEventsService } from './board-events.service';
 import { BoardService } from './board.service';
+import { CheckInBatcher } from './check-in-batcher';
 import { CountersController } from './counters.controller';
 import { CountersService } from './counters.service';
 import { QueueController } from './queue.controller';
@@ -11,7 +12,7 @@ import { WaitEstimatesService } from './wait-estimates.service';
 @Module({
   imports: [ServiceModesModule],
   controllers: [QueueController, CountersController],
-  providers: [TicketsService, CountersService, BoardService, BoardEventsService, WaitEstimatesService],
+  providers: [TicketsService, CheckInBatcher, CountersService, BoardService, BoardEventsService, WaitEstimatesService],
   exports: [TicketsService, CountersService],
 })
 export class QueueModule {}

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, LessThan } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
-import { AppointmentCaller, findAppointmentFor } from '../appointments/appointment-access';
+import { AppointmentCaller, bookingCodeOr404, findAppointmentFor } from '../appointments/appointment-access';
 import { Appointment } from '../appointments/appointment.entity';
-import { checkInWindow, canCheckIn } from '../appointments/appointment.rules';
 import { ExpressRequest } from '../appointments/express-request.entity';
 import { normalizeFullName } from '../appointments/applicant.rules';
 import type { AuthUser } from '../auth/auth-user';
@@ -13,16 +12,20 @@ import { DomainError } from '../common/domain-error';
 import { IdempotencyService, StoredResponse } from '../common/idempotency.service';
 import { localDateOf } from '../common/local-time';
 import { uniqueViolation } from '../database/database-errors';
+import { CoalescedReads } from '../database/coalesced-reads';
 import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Office } from '../offices/office.entity';
 import { expressView, ExpressView, ExpressRequestsService } from '../service-modes/express-requests.service';
-import { decide, decideWalkIn, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
+import { decideWalkIn, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { BoardEventsService } from './board-events.service';
+import { CheckedIn, CheckInBatcher } from './check-in-batcher';
+import { checkInDecision } from './check-in.rules';
 import { EXPRESS_QUOTA, takeFromQuota } from './daily-sequences';
 import { WalkInDto } from './dto/queue.dto';
-import { callKey, sequenceName, ticketNumber } from './queue.rules';
+import { newTicket, serviceDateOf, TicketFacts } from './new-ticket';
+import { sequenceName } from './queue.rules';
 import { Ticket } from './ticket.entity';
 import { EstimateBasis, WaitEstimatesService } from './wait-estimates.service';
 
@@ -48,10 +51,17 @@ export interface TicketView {
 
 @Injectable()
 export class TicketsService {
+  /** Positions of tickets just issued, on SQLite: those asked for together are counted in one statement. */
+  private readonly ticketsAhead = new CoalescedReads<number, { id: number; ahead: number }>(
+    (ids) => this.sql.all(`${TICKETS_AHEAD} WHERE t.id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]),
+    (row) => Number(row.id),
+  );
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly db: TransactionRunner,
     private readonly sql: Sql,
+    private readonly checkIns: CheckInBatcher,
     private readonly modes: ServiceModesService,
     private readonly expressRequests: ExpressRequestsService,
     private readonly estimates: WaitEstimatesService,
@@ -139,24 +149,23 @@ export class TicketsService {
     if (caller.kind === 'citizen' && priority !== undefined) {
       throw new DomainError('FORBIDDEN', 'Only staff can mark a ticket as priority; ask at the front desk.');
     }
-    const { ticket, express, appointmentCode } = await this.db.write(async (manager) => {
+    // Kiosk check-ins on SQLite are group-committed; the batcher sends the rest down the ordinary path.
+    const written =
+      caller.kind === 'citizen' && !this.sql.isPostgres
+        ? await this.checkIns.checkIn({ code: bookingCodeOr404(code), nik: caller.nik }, () => this.writeCheckIn(code, caller, priority))
+        : await this.writeCheckIn(code, caller, priority);
+    this.events.changed(written.ticket.officeCode, { type: 'check-in', ticketNumber: written.ticket.number });
+    return this.freshView(written.ticket, written.appointmentCode, written.express);
+  }
+
+  private writeCheckIn(code: string, caller: AppointmentCaller, priority: boolean | undefined): Promise<CheckedIn> {
+    return this.db.write(async (manager) => {
       const appointment = await findAppointmentFor(manager, code, caller);
       const context = (await this.sql.get<CheckInContext>(CHECK_IN_CONTEXT, [appointment.id], manager))!;
       const mode = await this.modes.effectiveForWrite(manager, appointment.officeCode);
       const now = this.clock.now();
-      const decision = decide('CHECK_IN', mode);
-      if (!decision.allowed) throw new DomainError(decision.code, refusalMessage(decision.code, mode), { retryAfterSeconds: retryAfterSeconds(mode, now) });
-      if (!canCheckIn(appointment.status)) throw new DomainError('INVALID_STATE', `This appointment is ${appointment.status} and cannot be checked in.`);
-      const window = checkInWindow(now, context, this.config.checkIn.opensMinutesBefore);
-      if (window !== 'OPEN') {
-        const opens = this.config.checkIn.opensMinutesBefore;
-        throw new DomainError(
-          'CHECK_IN_WINDOW',
-          window === 'TOO_EARLY'
-            ? `Check-in opens ${opens} minutes before your slot (${context.date} ${context.start}, office time). Please come back then.`
-            : `Your slot (${context.date} ${context.start}-${context.end}, office time) has ended. Please book a new appointment.`,
-        );
-      }
+      const decision = checkInDecision(now, mode, { status: appointment.status, manual: appointment.manual, slot: context }, this.config.checkIn.opensMinutesBefore);
+      if ('error' in decision) throw decision.error;
       const moved = await this.sql.run(`UPDATE appointments SET status = 'CHECKED_IN', "updatedAt" = ? WHERE id = ? AND status = 'BOOKED'`, [now.toISOString(), appointment.id], manager);
       if (moved.changes !== 1) throw new DomainError('INVALID_STATE', 'This appointment was just checked in.');
       const ticket = await this.issueTicket(manager, { code: appointment.officeCode, timeZone: context.timeZone }, now, {
@@ -164,7 +173,7 @@ export class TicketsService {
         appointmentId: appointment.id,
         serviceType: appointment.serviceType,
         priority: caller.kind === 'staff' && priority === true,
-        manual: decision.manual || appointment.manual,
+        manual: decision.manual,
         slotStartsAt: context.startsAt,
         expressActive: context.expressStatus === 'ACTIVE',
       });
@@ -178,8 +187,6 @@ export class TicketsService {
       }
       return { ticket, express, appointmentCode: appointment.code };
     });
-    this.events.changed(ticket.officeCode, { type: 'check-in', ticketNumber: ticket.number });
-    return this.freshView(ticket, appointmentCode, express);
   }
 
   /**
@@ -189,13 +196,10 @@ export class TicketsService {
   private async freshView(ticket: Ticket, appointmentCode: string | null, express: ExpressRequest | null): Promise<TicketView> {
     const mode = await this.modes.effectiveForDisplay(ticket.officeCode);
     const [ahead, basis] = await Promise.all([
-      this.sql.get<{ n: number | string }>(
-        `SELECT COUNT(*) AS n FROM tickets WHERE "officeCode" = ? AND "serviceDate" = ? AND status = 'WAITING' AND "callKey" < ?`,
-        [ticket.officeCode, ticket.serviceDate, ticket.callKey],
-      ),
+      this.sql.isPostgres ? this.sql.get<{ ahead: number | string }>(`${TICKETS_AHEAD} WHERE t.id = ?`, [ticket.id]) : this.ticketsAhead.load(ticket.id),
       this.estimates.basis(ticket.officeCode, mode.mode),
     ]);
-    const position = Number(ahead?.n ?? 0) + 1;
+    const position = Number(ahead?.ahead ?? 0) + 1;
     return {
       id: ticket.id,
       number: ticket.number,
@@ -275,50 +279,11 @@ export class TicketsService {
     return result.response;
   }
 
-  private async issueTicket(
-    manager: EntityManager,
-    office: Pick<Office, 'code' | 'timeZone'>,
-    now: Date,
-    facts: {
-      kind: 'APPOINTMENT' | 'WALK_IN';
-      appointmentId: number | null;
-      serviceType: Ticket['serviceType'];
-      priority: boolean;
-      manual: boolean;
-      slotStartsAt: string | null;
-      expressActive: boolean;
-      applicant?: { name: string; nik: string; phone: string };
-    },
-  ): Promise<Ticket> {
-    const serviceDate = localDateOf(now, office.timeZone);
+  private async issueTicket(manager: EntityManager, office: Pick<Office, 'code' | 'timeZone'>, now: Date, facts: TicketFacts): Promise<Ticket> {
     // One upsert both creates the day's counter and takes the next number from it.
+    const serviceDate = serviceDateOf(now, office);
     const sequence = await this.sql.get<{ value: number | string }>(NEXT_TICKET_NUMBER, [office.code, serviceDate, sequenceName(facts.kind)], manager);
-    const number = ticketNumber(facts.kind, Number(sequence!.value));
-    const checkedInAt = now.toISOString();
-    const ticket: Ticket = {
-      id: 0,
-      officeCode: office.code,
-      serviceDate,
-      number,
-      kind: facts.kind,
-      appointmentId: facts.appointmentId,
-      serviceType: facts.serviceType,
-      priority: facts.priority,
-      status: 'WAITING',
-      counterNumber: null,
-      manual: facts.manual,
-      slotStartsAt: facts.slotStartsAt,
-      applicantName: facts.applicant?.name ?? null,
-      applicantNik: facts.applicant?.nik ?? null,
-      applicantPhone: facts.applicant?.phone ?? null,
-      checkedInAt,
-      calledAt: null,
-      startedAt: null,
-      completedAt: null,
-      completedInMode: null,
-      recallCount: 0,
-      callKey: callKey({ priority: facts.priority, expressActive: facts.expressActive, kind: facts.kind, slotStartsAt: facts.slotStartsAt, checkedInAt, number }),
-    };
+    const ticket = newTicket(office.code, serviceDate, now, Number(sequence!.value), facts);
     const inserted = await this.sql.run(
       INSERT_TICKET,
       [
@@ -362,6 +327,12 @@ const CHECK_IN_CONTEXT = `
     JOIN offices o ON o.code = a."officeCode"
     LEFT JOIN express_requests er ON er."appointmentId" = a.id
    WHERE a.id = ?`;
+
+/** How many of the day's waiting tickets of the same office are called before ticket `t`. */
+const TICKETS_AHEAD = `
+  SELECT t.id, (SELECT COUNT(*) FROM tickets w
+                 WHERE w."officeCode" = t."officeCode" AND w."serviceDate" = t."serviceDate" AND w.status = 'WAITING' AND w."callKey" < t."callKey") AS ahead
+    FROM tickets t`;
 
 const NEXT_TICKET_NUMBER = `
   INSERT INTO daily_sequences ("officeCode", "serviceDate", name, value) VALUES (?, ?, ?, 1)

@@ -1,0 +1,80 @@
+import { EntityManager } from 'typeorm';
+import { TransactionRunner } from './transaction-runner';
+
+/**
+ * What a batch decided for one request: its result, its refusal, or "alone" for a case the
+ * set-based statements do not cover, which then goes through the ordinary one-at-a-time path.
+ */
+export type Decision<O> = { value: O } | { error: unknown } | { alone: true };
+
+interface Waiting<I, O> {
+  input: I;
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
+  /** The ordinary one-at-a-time path, answering the request itself. */
+  alone: () => void;
+}
+
+/**
+ * Group commit on SQLite's single writer: the requests that arrive while the previous batch
+ * commits are decided together in one write job with set-based statements (a handful per batch
+ * instead of several per request), and each is answered only after that job's COMMIT.
+ *
+ * Deciding in memory from reads made inside the job is sound because the write queue runs one job
+ * at a time; the database's constraints still refuse what must never happen. If the batch fails as a
+ * whole, nothing of it was saved and every request goes again on its own, so a refusal always
+ * comes from the same rules as without batching.
+ */
+export class GroupCommit<I, O> {
+  private readonly waiting: Array<Waiting<I, O>> = [];
+  private committing = false;
+  /** Batches written since start, requests decided in them, and requests that went alone. */
+  readonly stats = { batches: 0, decided: 0, alone: 0 };
+
+  constructor(
+    private readonly db: TransactionRunner,
+    private readonly decideAndWrite: (manager: EntityManager, inputs: I[]) => Promise<Array<Decision<O>>>,
+    private readonly maxBatch = 256,
+  ) {}
+
+  /** Through the next batch; `alone` answers instead when the batch cannot decide this request. */
+  submit<R>(input: I, alone: () => Promise<R>): Promise<O | R> {
+    return new Promise<O | R>((resolve, reject) => {
+      this.waiting.push({ input, resolve, reject, alone: () => void alone().then(resolve, reject) });
+      if (!this.committing) void this.commitWaiting();
+    });
+  }
+
+  private async commitWaiting(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, this.maxBatch);
+        let decisions: Array<Decision<O>>;
+        try {
+          decisions = await this.db.write((manager) => this.decideAndWrite(manager, batch.map((w) => w.input)));
+        } catch {
+          this.stats.alone += batch.length;
+          for (const w of batch) w.alone();
+          continue;
+        }
+        this.stats.batches += 1;
+        batch.forEach((w, i) => {
+          const decision = decisions[i];
+          if ('value' in decision) {
+            this.stats.decided += 1;
+            w.resolve(decision.value);
+          } else if ('error' in decision) {
+            this.stats.decided += 1;
+            w.reject(decision.error);
+          } else {
+            this.stats.alone += 1;
+            w.alone();
+          }
+        });
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+}
