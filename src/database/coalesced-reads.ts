@@ -46,14 +46,14 @@ export class CoalescedReads<K, R> {
   }
 
   private async answer(batch: Map<K, Array<{ resolve: (row: R | undefined) => void; reject: (error: unknown) => void }>>, keys: K[]): Promise<void> {
-    let rows: R[];
+    let byKey: Map<K, R>;
     try {
-      rows = await this.loadMany(keys);
+      const rows = await this.loadMany(keys);
+      byKey = new Map(rows.map((row) => [this.keyOf(row), row]));
     } catch (error) {
       for (const key of keys) for (const waiter of batch.get(key)!) waiter.reject(error);
       return;
     }
-    const byKey = new Map(rows.map((row) => [this.keyOf(row), row]));
     for (const key of keys) for (const waiter of batch.get(key)!) waiter.resolve(byKey.get(key));
   }
 }

@@ -60,7 +60,7 @@ export class GroupCommit<I, O> {
         }
         this.stats.batches += 1;
         batch.forEach((w, i) => {
-          const decision = decisions[i];
+          const decision = decisions[i] ?? { alone: true };
           if ('value' in decision) {
             this.stats.decided += 1;
             w.resolve(decision.value);

@@ -1,0 +1,235 @@
+import type { Response } from 'supertest';
+import { Sql } from '../src/database/sql';
+import { CheckInBatcher } from '../src/queue/check-in-batcher';
+import { bearer, bookFor, counterAction, createOffice, expectErrorBody, kioskCheckIn, nik, staffOf, switchMode } from './support/fixtures';
+import { createTestApp, TestApp } from './support/test-app';
+
+/** Kiosk check-ins are group-committed on SQLite (src/queue/check-in-batcher.ts) and go one at a time on PostgreSQL. */
+const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
+
+const DAY = '2030-03-04';
+const BEFORE_EVERYTHING = '2030-03-01T00:00:00.000Z';
+/** 09:00 in Jakarta (WIB, UTC+7): the 09:00-09:30 slot has started, the 07:00 one has ended, the 11:00 one opens at 10:00. */
+const NINE_WIB = '2030-03-04T02:00:00.000Z';
+const slot0900 = { date: DAY, start: '09:00', end: '09:30', capacity: 100 };
+const slot0700 = { date: DAY, start: '07:00', end: '07:30', capacity: 5 };
+const slot1100 = { date: DAY, start: '11:00', end: '11:30', capacity: 5 };
+
+type Booking = { code: string; nik: string };
+type QueueEntry = { id: number; number: string; position: number };
+
+/** `A001` … `A0nn`: the numbers of n appointment tickets of one office-day without gaps. */
+const firstNumbers = (n: number) => Array.from({ length: n }, (_, i) => `A${String(i + 1).padStart(3, '0')}`);
+const sequenceOf = (number: string) => Number(number.slice(1));
+
+describe('kiosk check-ins arriving together', () => {
+  let t: TestApp;
+  let person = 0;
+
+  /** `count` bookings of distinct applicants in a slot, made before the day (setting the scene, not racing). */
+  async function bookMany(officeCode: string, slotId: number, count: number, extra: { express?: boolean } = {}): Promise<Booking[]> {
+    t.clock.set(BEFORE_EVERYTHING);
+    return Promise.all(Array.from({ length: count }, () => bookFor(t, officeCode, slotId, ++person, extra)));
+  }
+
+  const lookUp = (booking: Booking) => t.http.get(`/appointments/${booking.code}`).set('X-Applicant-NIK', booking.nik);
+  const waitingQueue = async (officeCode: string, token: string) => (await t.http.get(`/offices/${officeCode}/queue`).set(bearer(token)).expect(200)).body as QueueEntry[];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.destroy());
+
+  describe('one burst of 76 check-ins over three offices', () => {
+    const PLAIN = 64;
+    const DEGRADED = 5;
+    let main: { code: string; staff: string };
+    let degradedOffice: string;
+    let plain: Booking[];
+    let degraded: Booking[];
+    let express: Booking;
+    let statsBefore: CheckInBatcher['stats'];
+
+    let plainAnswers: Response[];
+    let repeatAnswers: Response[];
+    let wrongNik: Response;
+    let unknownCode: Response;
+    let malformedCode: Response;
+    let tooEarly: Response;
+    let tooLate: Response;
+    let expressAnswer: Response;
+    let degradedAnswers: Response[];
+
+    beforeAll(async () => {
+      const office = await createOffice(t, { counters: 1, slots: [slot0900, slot0700, slot1100] });
+      main = { code: office.code, staff: await staffOf(t, office.code) };
+      const slotAt = (start: string) => office.slots.find((s) => s.start === start)!;
+      const [s0900, s0700, s1100] = [slotAt('09:00'), slotAt('07:00'), slotAt('11:00')];
+      plain = await bookMany(main.code, s0900.id, PLAIN);
+      const [ended] = await bookMany(main.code, s0700.id, 1);
+      const [notYetOpen] = await bookMany(main.code, s1100.id, 1);
+
+      const expressOffice = await createOffice(t, { slots: [slot0900] });
+      [express] = await bookMany(expressOffice.code, expressOffice.slots[0].id, 1, { express: true });
+
+      const degradedOne = await createOffice(t, { slots: [slot0900] });
+      degradedOffice = degradedOne.code;
+      degraded = await bookMany(degradedOffice, degradedOne.slots[0].id, DEGRADED);
+      await switchMode(t, await t.adminToken(), degradedOffice, { mode: 'DEGRADED' }).expect(200);
+
+      t.clock.set(NINE_WIB);
+      statsBefore = { ...t.app.get(CheckInBatcher).stats };
+      const twice = plain[0];
+      const answers = await Promise.all([
+        ...plain.map((b) => kioskCheckIn(t, b).send({})),
+        kioskCheckIn(t, twice).send({}),
+        kioskCheckIn(t, { code: plain[1].code, nik: nik(++person) }).send({}),
+        kioskCheckIn(t, { code: 'ZZZZZZZZZZ', nik: plain[2].nik }).send({}),
+        kioskCheckIn(t, { code: 'NOT-A-CODE!', nik: plain[3].nik }).send({}),
+        kioskCheckIn(t, notYetOpen).send({}),
+        kioskCheckIn(t, ended).send({}),
+        kioskCheckIn(t, express).send({}),
+        ...degraded.map((b) => kioskCheckIn(t, b).send({})),
+      ]);
+      const firstOfTwice = answers[0];
+      [wrongNik, unknownCode, malformedCode, tooEarly, tooLate, expressAnswer] = answers.slice(PLAIN + 1, PLAIN + 7);
+      plainAnswers = answers.slice(1, PLAIN);
+      repeatAnswers = [firstOfTwice, answers[PLAIN]];
+      degradedAnswers = answers.slice(PLAIN + 7);
+    });
+
+    /** The answer that issued each plain booking's ticket: the one 201 among the two sent for `plain[0]`. */
+    const issued = () => [repeatAnswers.find((r) => r.status === 201)!, ...plainAnswers];
+
+    it('issues every plain appointment a ticket with 201, numbered A001…A064 without gaps or repeats', () => {
+      expect(plainAnswers.map((r) => r.status)).toEqual(plainAnswers.map(() => 201));
+      const answers = issued();
+      expect(answers.map((r) => r.body.appointmentCode).sort()).toEqual(plain.map((b) => b.code).sort());
+      expect(answers.map((r) => r.body.number).sort()).toEqual(firstNumbers(PLAIN));
+      expect(answers.map((r) => [r.body.officeCode, r.body.status, r.body.manual, r.body.express])).toEqual(answers.map(() => [main.code, 'WAITING', false, false]));
+    });
+
+    it('answers the same code sent twice with one 201 and one 409 INVALID_STATE', () => {
+      expect(repeatAnswers.map((r) => r.status).sort()).toEqual([201, 409]);
+      expectErrorBody(repeatAnswers.find((r) => r.status === 409)!.body, 409, 'INVALID_STATE');
+    });
+
+    it('answers a wrong NIK, an unknown code and a malformed code with 404 APPOINTMENT_NOT_FOUND', () => {
+      expectErrorBody(wrongNik.body, 404, 'APPOINTMENT_NOT_FOUND');
+      expectErrorBody(unknownCode.body, 404, 'APPOINTMENT_NOT_FOUND');
+      expectErrorBody(malformedCode.body, 404, 'APPOINTMENT_NOT_FOUND');
+      expect([wrongNik.status, unknownCode.status, malformedCode.status]).toEqual([404, 404, 404]);
+    });
+
+    it('refuses a slot whose check-in has not opened and one that has ended with 409 CHECK_IN_WINDOW', () => {
+      expect([tooEarly.status, tooLate.status]).toEqual([409, 409]);
+      expectErrorBody(tooEarly.body, 409, 'CHECK_IN_WINDOW');
+      expectErrorBody(tooLate.body, 409, 'CHECK_IN_WINDOW');
+    });
+
+    it('gives each answer a distinct position, the one of its ticket in call order', async () => {
+      const answers = issued();
+      const positions = answers.map((r) => r.body.position as number);
+      expect([...positions].sort((a, b) => a - b)).toEqual(Array.from({ length: PLAIN }, (_, i) => i + 1));
+      // One slot and one check-in instant: the call order is the order of the numbers.
+      expect(answers.map((r) => r.body.position)).toEqual(answers.map((r) => sequenceOf(r.body.number)));
+
+      const queue = await waitingQueue(main.code, main.staff);
+      const byPosition = [...answers].sort((a, b) => a.body.position - b.body.position);
+      expect(queue.map((x) => [x.id, x.position])).toEqual(byPosition.map((r) => [r.body.id, r.body.position]));
+    });
+
+    it('checks in the appointment with an express request and links the request to its ticket', async () => {
+      expect(expressAnswer.status).toBe(201);
+      expect(expressAnswer.body).toEqual(expect.objectContaining({ number: 'A001', appointmentCode: express.code, express: true, position: 1 }));
+      expect(expressAnswer.body.expressRequest).toEqual(expect.objectContaining({ status: 'ACTIVE' }));
+      const appointment = await lookUp(express).expect(200);
+      expect(appointment.body.ticket).toEqual(expect.objectContaining({ id: expressAnswer.body.id, express: true, expressRequest: expect.objectContaining({ status: 'ACTIVE' }) }));
+    });
+
+    it('checks in while the office is DEGRADED, with manual tickets', () => {
+      expect(degradedAnswers.map((r) => r.status)).toEqual(degraded.map(() => 201));
+      expect(degradedAnswers.map((r) => r.body.manual)).toEqual(degraded.map(() => true));
+      expect(degradedAnswers.map((r) => r.body.officeCode)).toEqual(degraded.map(() => degradedOffice));
+      expect(degradedAnswers.map((r) => r.body.number).sort()).toEqual(firstNumbers(DEGRADED));
+    });
+
+    (onSqlite ? it : it.skip)('on SQLite, decided them in fewer batches than requests, and only the express one went alone', () => {
+      const stats = t.app.get(CheckInBatcher).stats;
+      // Every request but the malformed code, which is refused before it reaches the batcher.
+      const submitted = 75;
+      expect(stats.decided - statsBefore.decided).toBe(submitted - 1);
+      expect(stats.alone - statsBefore.alone).toBe(1);
+      expect(stats.batches - statsBefore.batches).toBeLessThan(submitted / 2);
+    });
+
+    it('keeps every check-in across a restart: each appointment CHECKED_IN with the ticket it was answered', async () => {
+      const answered = new Map(issued().map((r) => [r.body.appointmentCode as string, r.body]));
+
+      t = await t.restart();
+
+      const views = await Promise.all(plain.map((b) => lookUp(b).expect(200)));
+      for (const [i, view] of views.entries()) {
+        const ticket = answered.get(plain[i].code)!;
+        expect(view.body.status).toBe('CHECKED_IN');
+        expect(view.body.ticket).toEqual(expect.objectContaining({ id: ticket.id, number: ticket.number, status: 'WAITING' }));
+      }
+      const queue = await waitingQueue(main.code, main.staff);
+      expect(queue.map((x) => x.number)).toEqual(firstNumbers(PLAIN));
+      const expressView = await lookUp(express).expect(200);
+      expect(expressView.body).toEqual(expect.objectContaining({ status: 'CHECKED_IN', ticket: expect.objectContaining({ id: expressAnswer.body.id, express: true }) }));
+      const degradedViews = await Promise.all(degraded.map((b) => lookUp(b).expect(200)));
+      expect(degradedViews.map((v) => [v.body.status, v.body.ticket?.manual])).toEqual(degraded.map(() => ['CHECKED_IN', true]));
+    });
+
+    it('after the restart, calls first the ticket whose answer said position 1', async () => {
+      const first = issued().find((r) => r.body.position === 1)!;
+      await counterAction(t, main.staff, main.code, 1, 'open').expect(200);
+
+      const called = await counterAction(t, main.staff, main.code, 1, 'call-next').expect(200);
+
+      expect(called.body).toEqual(expect.objectContaining({ id: first.body.id, number: 'A001', status: 'CALLED' }));
+    });
+  });
+
+  (onSqlite ? describe : describe.skip)('when a batch cannot be committed as a whole (SQLite)', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    /** Makes the first statement of `method` whose text contains every one of `parts` fail, as a disk error would. */
+    function failOnce(method: 'run' | 'all', parts: string[]) {
+      const sql = t.app.get(Sql);
+      const original = sql[method].bind(sql) as (...args: unknown[]) => Promise<unknown>;
+      let failed = false;
+      jest.spyOn(sql, method).mockImplementation(((text: string, params: unknown[], manager: unknown) => {
+        if (!failed && parts.every((part) => text.includes(part))) {
+          failed = true;
+          return Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));
+        }
+        return original(text, params, manager);
+      }) as never);
+      return () => failed;
+    }
+
+    it.each([
+      ['the appointments UPDATE fails', 'run' as const, ['UPDATE appointments', 'json_each']],
+      ['the tickets INSERT fails after the day’s numbers were taken', 'all' as const, ['INSERT INTO tickets', 'json_each']],
+    ])('%s: every check-in is still answered, one at a time, with numbers from A001 and no gap', async (_, method, parts) => {
+      const office = await createOffice(t, { slots: [slot0900] });
+      const bookings = await bookMany(office.code, office.slots[0].id, 20);
+      t.clock.set(NINE_WIB);
+      const batcher = t.app.get(CheckInBatcher);
+      const aloneBefore = batcher.stats.alone;
+      const failed = failOnce(method, parts);
+
+      const answers = await Promise.all(bookings.map((b) => kioskCheckIn(t, b).send({})));
+
+      expect(failed()).toBe(true);
+      expect(batcher.stats.alone).toBeGreaterThan(aloneBefore);
+      expect(answers.map((r) => r.status)).toEqual(bookings.map(() => 201));
+      expect(answers.map((r) => r.body.number).sort()).toEqual(firstNumbers(20));
+      expect(answers.map((r) => r.body.appointmentCode).sort()).toEqual(bookings.map((b) => b.code).sort());
+      const views = await Promise.all(bookings.map((b) => lookUp(b).expect(200)));
+      expect(views.map((v) => v.body.status)).toEqual(bookings.map(() => 'CHECKED_IN'));
+    });
+  });
+});
