@@ -27,6 +27,8 @@ export interface BookedRow {
   createdAt: string;
 }
 
+type BatchRead = Awaited<ReturnType<BookingBatcher['read']>>;
+
 /**
  * Group commit for plain bookings on SQLite (no express, no Idempotency-Key): one read per table,
  * one UPDATE of the seats and one INSERT … SELECT of all appointments per batch, instead of six
@@ -35,14 +37,14 @@ export interface BookedRow {
  */
 @Injectable()
 export class BookingBatcher {
-  private readonly group: GroupCommit<CreateAppointmentDto, BookedRow>;
+  private readonly group: GroupCommit<CreateAppointmentDto, BookedRow, BatchRead>;
 
   constructor(
     db: TransactionRunner,
     private readonly sql: Sql,
     private readonly clock: Clock,
   ) {
-    this.group = new GroupCommit(db, (manager, inputs) => this.decideAndWrite(manager, inputs));
+    this.group = new GroupCommit(db, (manager, inputs, read) => this.decideAndWrite(manager, inputs, read), { read: (manager, inputs) => this.read(manager, inputs) });
   }
 
   /** Batches written since start, bookings decided in them, and bookings that went one at a time. */
@@ -55,8 +57,8 @@ export class BookingBatcher {
     return this.group.submit(input, alone);
   }
 
-  private async decideAndWrite(manager: EntityManager, inputs: CreateAppointmentDto[]): Promise<Array<Decision<BookedRow>>> {
-    const now = this.clock.now();
+  /** What a batch's decisions rest on: one read per table. */
+  private async read(manager: EntityManager, inputs: CreateAppointmentDto[]) {
     const json = (values: unknown[]) => JSON.stringify([...new Set(values)]);
     const [offices, slots, modes, active] = await Promise.all([
       this.sql.all<{ code: string }>(`SELECT code FROM offices WHERE code IN (SELECT value FROM json_each(?))`, [json(inputs.map((i) => i.officeCode))], manager),
@@ -72,6 +74,12 @@ export class BookingBatcher {
         manager,
       ),
     ]);
+    return { offices, slots, modes, active };
+  }
+
+  private async decideAndWrite(manager: EntityManager, inputs: CreateAppointmentDto[], read: BatchRead): Promise<Array<Decision<BookedRow>>> {
+    const now = this.clock.now();
+    const { offices, slots, modes, active } = read;
     const officeCodes = new Set(offices.map((o) => o.code));
     const slotById = new Map(slots.map((s) => [Number(s.id), s]));
     const seatsLeft = new Map(slots.map((s) => [Number(s.id), Number(s.capacity) - Number(s.booked)]));

@@ -151,7 +151,7 @@ describe('GroupCommit', () => {
   it('never puts more than maxBatch requests in one batch', async () => {
     const db = fakeRunner();
     const decider = recordingDecider<number, number>((n) => ({ value: n }));
-    const group = new GroupCommit(db, decider.decideAndWrite, 3);
+    const group = new GroupCommit(db, decider.decideAndWrite, { maxBatch: 3 });
     const inputs = Array.from({ length: 11 }, (_, i) => i + 1);
 
     const answers = await Promise.all(inputs.map((n) => group.submit(n, neverAlone)));

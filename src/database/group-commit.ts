@@ -25,17 +25,29 @@ interface Waiting<I, O> {
  * whole, nothing of it was saved and every request goes again on its own, so a refusal always
  * comes from the same rules as without batching.
  */
-export class GroupCommit<I, O> {
+export class GroupCommit<I, O, R = undefined> {
   private readonly waiting: Array<Waiting<I, O>> = [];
   private committing = false;
   /** Batches written since start, requests decided in them, and requests that went alone. */
   readonly stats = { batches: 0, decided: 0, alone: 0 };
 
+  private readonly maxBatch: number;
+  private readonly read?: (manager: EntityManager, inputs: I[]) => Promise<R>;
+
+  /**
+   * @param decideAndWrite decides every input of a batch (from `read`'s result) and writes the
+   *   accepted ones; one decision per input, in order.
+   * @param options.read the reads the decisions rest on, only reads: they are sent together with
+   *   the transaction's BEGIN (see TransactionRunner.writeAfterReading).
+   */
   constructor(
     private readonly db: TransactionRunner,
-    private readonly decideAndWrite: (manager: EntityManager, inputs: I[]) => Promise<Array<Decision<O>>>,
-    private readonly maxBatch = 256,
-  ) {}
+    private readonly decideAndWrite: (manager: EntityManager, inputs: I[], read: R) => Promise<Array<Decision<O>>>,
+    options: { maxBatch?: number; read?: (manager: EntityManager, inputs: I[]) => Promise<R> } = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 256;
+    this.read = options.read;
+  }
 
   /** Through the next batch; `alone` answers instead when the batch cannot decide this request. */
   submit<R>(input: I, alone: () => Promise<R>): Promise<O | R> {
@@ -52,7 +64,14 @@ export class GroupCommit<I, O> {
         const batch = this.waiting.splice(0, this.maxBatch);
         let decisions: Array<Decision<O>>;
         try {
-          decisions = await this.db.write((manager) => this.decideAndWrite(manager, batch.map((w) => w.input)));
+          const inputs = batch.map((w) => w.input);
+          const read = this.read;
+          decisions = read
+            ? await this.db.writeAfterReading(
+                (manager) => read(manager, inputs),
+                (manager, result) => this.decideAndWrite(manager, inputs, result),
+              )
+            : await this.db.write((manager) => this.decideAndWrite(manager, inputs, undefined as R));
         } catch {
           this.stats.alone += batch.length;
           for (const w of batch) w.alone();

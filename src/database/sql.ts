@@ -24,7 +24,7 @@ const STATEMENTS_PER_TEXT = 4;
 
 interface Reader {
   connection: SqliteDatabase;
-  statements: Map<string, Array<{ statement: SqliteStatement; pending: number }>>;
+  statements: Map<string, Array<{ statement: Promise<SqliteStatement>; pending: number }>>;
   inFlight: number;
 }
 
@@ -45,7 +45,7 @@ export interface RunResult {
  */
 @Injectable()
 export class Sql implements BeforeApplicationShutdown {
-  private readonly statements = new Map<string, SqliteStatement>();
+  private readonly statements = new Map<string, Promise<SqliteStatement>>();
   private readers: Reader[] | null = null;
   private closing = false;
   private readonly postgresText = new Map<string, string>();
@@ -73,7 +73,7 @@ export class Sql implements BeforeApplicationShutdown {
       const reader = this.reader();
       if (reader) return this.readOn<T>(reader, sql, params);
     }
-    const statement = this.statement(sql);
+    const statement = await this.statement(sql);
     return new Promise((resolve, reject) => statement.all(params, (error, rows) => (error ? reject(wrap(error, sql)) : resolve(rows as T[]))));
   }
 
@@ -89,7 +89,7 @@ export class Sql implements BeforeApplicationShutdown {
       }
       return { changes: Array.isArray(result) ? Number(result[1] ?? 0) : 0, lastId: 0 };
     }
-    const statement = this.statement(sql.replace(/\s+RETURNING\s+"?id"?\s*$/i, ''));
+    const statement = await this.statement(sql.replace(/\s+RETURNING\s+"?id"?\s*$/i, ''));
     return new Promise((resolve, reject) =>
       statement.run(params, function (error) {
         if (error) reject(wrap(error, sql));
@@ -106,7 +106,8 @@ export class Sql implements BeforeApplicationShutdown {
     this.statements.clear();
     const readers = this.readers ?? [];
     this.readers = null;
-    const finalize = (statements: SqliteStatement[]) => Promise.all(statements.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+    const finalize = (statements: Array<Promise<SqliteStatement>>) =>
+      Promise.all(statements.map((prepared) => prepared.then((s) => new Promise<void>((resolve) => s.finalize(() => resolve())), () => undefined)));
     await finalize(cached);
     for (const reader of readers) {
       await finalize([...reader.statements.values()].flat().map((c) => c.statement));
@@ -114,15 +115,17 @@ export class Sql implements BeforeApplicationShutdown {
     }
   }
 
-  private statement(sql: string): SqliteStatement {
+  private async statement(sql: string): Promise<SqliteStatement> {
+    const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
+    // Once shutdown has released the cache, a late write (the queue still draining) uses a
+    // statement of its own that is finalized right after, so none is left to block the close.
+    if (this.closing) return once(await prepare(connection, sql));
     let statement = this.statements.get(sql);
     if (!statement) {
-      const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
-      statement = connection.prepare(sql);
-      // Once shutdown has released the cache, a late write (the queue still draining) uses a
-      // statement of its own that is finalized right after, so none is left to block the close.
-      if (this.closing) return once(statement);
+      statement = prepare(connection, sql);
       this.statements.set(sql, statement);
+      // A statement that failed to prepare is not kept: the next call tries again.
+      statement.catch(() => this.statements.delete(sql));
     }
     return statement;
   }
@@ -149,19 +152,31 @@ export class Sql implements BeforeApplicationShutdown {
     let copies = reader.statements.get(sql);
     if (!copies) reader.statements.set(sql, (copies = []));
     let copy = copies.find((c) => c.pending === 0);
-    if (!copy && copies.length < STATEMENTS_PER_TEXT) copies.push((copy = { statement: reader.connection.prepare(sql), pending: 0 }));
+    if (!copy && copies.length < STATEMENTS_PER_TEXT) copies.push((copy = { statement: prepare(reader.connection, sql), pending: 0 }));
     // Every copy busy: queue behind the one with the shortest queue.
     copy ??= copies.reduce((a, b) => (b.pending < a.pending ? b : a));
     const used = copy;
     used.pending += 1;
     reader.inFlight += 1;
-    return new Promise((resolve, reject) =>
-      used.statement.all(params, (error, rows) => {
-        used.pending -= 1;
-        reader.inFlight -= 1;
-        if (error) reject(wrap(error, sql));
-        else resolve(rows as T[]);
-      }),
+    const settle = () => {
+      used.pending -= 1;
+      reader.inFlight -= 1;
+    };
+    return used.statement.then(
+      (statement) =>
+        new Promise<T[]>((resolve, reject) =>
+          statement.all(params, (error, rows) => {
+            settle();
+            if (error) reject(wrap(error, sql));
+            else resolve(rows as T[]);
+          }),
+        ),
+      (error: Error) => {
+        settle();
+        const at = copies.indexOf(used);
+        if (at >= 0) copies.splice(at, 1);
+        throw wrap(error, sql);
+      },
     );
   }
 
@@ -178,6 +193,17 @@ export class Sql implements BeforeApplicationShutdown {
     }
     return text;
   }
+}
+
+/**
+ * A prepared statement, once SQLite has accepted it. node-sqlite3 reports a failed prepare (bad SQL,
+ * a connection closed at shutdown) only to the prepare callback, dropping calls queued on the
+ * statement meanwhile without answering them: waiting for the prepare first turns that into an error.
+ */
+function prepare(connection: SqliteDatabase, sql: string): Promise<SqliteStatement> {
+  return new Promise((resolve, reject) => {
+    const statement = connection.prepare(sql, (error) => (error ? reject(error) : resolve(statement)));
+  });
 }
 
 /** A statement that finalizes itself after its one use. */

@@ -8,7 +8,9 @@ export type Work<T> = (manager: EntityManager) => Promise<T>;
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Job<T = unknown> {
-  work: Work<T>;
+  work: (manager: EntityManager, read: unknown) => Promise<T>;
+  /** Reads the job needs first, started together with BEGIN when the job opens its transaction. */
+  read?: Work<unknown>;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
@@ -56,8 +58,23 @@ export class TransactionRunner implements BeforeApplicationShutdown {
   /** Runs `work` in a write transaction; resolves with its result once committed. */
   write<T>(work: Work<T>): Promise<T> {
     if (this.isPostgres) return this.writePostgres(work);
+    return this.enqueue({ work });
+  }
+
+  /**
+   * `write` for a job that starts with reads: on SQLite, when the job opens the transaction, `read`
+   * is sent together with BEGIN instead of after it, one trip through the thread pool fewer. `read`
+   * must only read. Run before BEGIN it reads outside the transaction, which sees the same data: no
+   * other write can run in between, the queue is this job's.
+   */
+  writeAfterReading<R, T>(read: Work<R>, work: (manager: EntityManager, read: R) => Promise<T>): Promise<T> {
+    if (this.isPostgres) return this.writePostgres(async (manager) => work(manager, await read(manager)));
+    return this.enqueue<T>({ work: work as Job<T>['work'], read });
+  }
+
+  private enqueue<T>(job: Pick<Job<T>, 'work' | 'read'>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work, resolve, reject } as Job);
+      this.pending.push({ ...job, resolve, reject } as Job);
       if (!this.draining) void this.drain();
     });
   }
@@ -125,11 +142,11 @@ export class TransactionRunner implements BeforeApplicationShutdown {
     const runner = this.dataSource.createQueryRunner();
     const outcomes: Outcome[] = [];
     try {
-      await this.begin(runner);
+      const firstRead = await this.begin(runner, group[0]);
       if (group.length === 1) {
-        outcomes.push(await this.attempt(runner, group[0], false));
+        outcomes.push(await this.attempt(runner, group[0], false, firstRead));
       } else {
-        for (const job of group) outcomes.push(await this.attempt(runner, job, true));
+        for (const [i, job] of group.entries()) outcomes.push(await this.attempt(runner, job, true, i === 0 ? firstRead : undefined));
       }
       await this.sql.run(outcomes.every((o) => !o.ok) ? 'ROLLBACK' : 'COMMIT', [], runner.manager);
       markTransaction(runner, false);
@@ -151,9 +168,13 @@ export class TransactionRunner implements BeforeApplicationShutdown {
    * writer's throughput is bound by those trips. TypeORM is told the transaction is open, so work
    * that uses the manager (a `save`, say) does not start a transaction of its own inside it.
    */
-  private async begin(runner: QueryRunner): Promise<void> {
-    await this.sql.run('BEGIN', [], runner.manager);
+  private async begin(runner: QueryRunner, first: Job): Promise<Outcome | undefined> {
+    // Both are waited for even when one fails: a ROLLBACK must never overtake a pending BEGIN.
+    const [begun, read] = await Promise.allSettled([this.sql.run('BEGIN', [], runner.manager), first.read?.(runner.manager)]);
+    if (begun.status === 'rejected') throw begun.reason;
     markTransaction(runner, true);
+    if (!first.read) return undefined;
+    return read.status === 'fulfilled' ? { ok: true, value: read.value } : { ok: false, error: read.reason };
   }
 
   /**
@@ -169,10 +190,17 @@ export class TransactionRunner implements BeforeApplicationShutdown {
   }
 
   /** One job; inside a group, in a savepoint of its own so a refused job rolls back alone. */
-  private async attempt(runner: QueryRunner, job: Job, savepoint: boolean) {
+  private async attempt(runner: QueryRunner, job: Job, savepoint: boolean, earlyRead?: Outcome) {
     if (savepoint) await this.sql.run('SAVEPOINT job', [], runner.manager);
     try {
-      const value = await job.work(runner.manager);
+      let read: unknown;
+      if (earlyRead) {
+        if (!earlyRead.ok) throw earlyRead.error;
+        read = earlyRead.value;
+      } else if (job.read) {
+        read = await job.read(runner.manager);
+      }
+      const value = await job.work(runner.manager, read);
       if (savepoint) await this.sql.run('RELEASE job', [], runner.manager);
       return { ok: true as const, value };
     } catch (error) {

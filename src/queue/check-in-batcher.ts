@@ -43,6 +43,11 @@ interface CheckInRow {
   expressId: number | null;
 }
 
+interface BatchRead {
+  rows: CheckInRow[];
+  modes: ServiceMode[];
+}
+
 /**
  * Group commit for kiosk check-ins on SQLite (see GroupCommit): per batch one read of the
  * appointments, one of the modes, one UPDATE of the appointments, one upsert of the day's ticket
@@ -53,7 +58,7 @@ interface CheckInRow {
  */
 @Injectable()
 export class CheckInBatcher {
-  private readonly group: GroupCommit<KioskCheckIn, CheckedIn>;
+  private readonly group: GroupCommit<KioskCheckIn, CheckedIn, BatchRead>;
 
   constructor(
     db: TransactionRunner,
@@ -61,7 +66,7 @@ export class CheckInBatcher {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.group = new GroupCommit(db, (manager, inputs) => this.decideAndWrite(manager, inputs));
+    this.group = new GroupCommit(db, (manager, inputs, read) => this.decideAndWrite(manager, inputs, read), { read: (manager, inputs) => this.read(manager, inputs) });
   }
 
   get stats() {
@@ -72,13 +77,18 @@ export class CheckInBatcher {
     return this.group.submit(input, alone);
   }
 
-  private async decideAndWrite(manager: EntityManager, inputs: KioskCheckIn[]): Promise<Array<Decision<CheckedIn>>> {
-    const now = this.clock.now();
-    const at = now.toISOString();
+  /** What a batch's decisions rest on: the appointments with their slots, and the modes. */
+  private async read(manager: EntityManager, inputs: KioskCheckIn[]): Promise<BatchRead> {
     const [rows, modes] = await Promise.all([
       this.sql.all<CheckInRow>(CHECK_IN_ROWS, [JSON.stringify([...new Set(inputs.map((i) => i.code))])], manager),
       this.sql.all<ServiceMode>(`SELECT scope, mode, "expressPolicy", "bookingPolicy", message, "expectedRecoveryAt" FROM service_modes`, [], manager),
     ]);
+    return { rows, modes };
+  }
+
+  private async decideAndWrite(manager: EntityManager, inputs: KioskCheckIn[], { rows, modes }: BatchRead): Promise<Array<Decision<CheckedIn>>> {
+    const now = this.clock.now();
+    const at = now.toISOString();
     const byCode = new Map(rows.map((r) => [r.code, r]));
     const global = modes.find((m) => m.scope === 'global')!;
     /** Status as this batch leaves it, so the same code twice is refused the second time. */

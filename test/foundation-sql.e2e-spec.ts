@@ -1,0 +1,37 @@
+import { DataSource } from 'typeorm';
+import { Sql } from '../src/database/sql';
+import { TransactionRunner } from '../src/database/transaction-runner';
+import { createTestApp, TestApp } from './support/test-app';
+
+/** The hand-written SQL layer (src/database/sql.ts) on the real database. */
+describe('foundation: Sql', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.destroy());
+
+  it('rejects a statement SQLite (or PostgreSQL) cannot prepare, on the read path and inside a write job, instead of never answering', async () => {
+    const sql = t.app.get(Sql);
+    await expect(sql.all('SELEC nothing', [])).rejects.toThrow(/syntax error/i);
+    await expect(t.app.get(TransactionRunner).write((manager) => sql.run('UPDAT nothing', [], manager))).rejects.toThrow(/syntax error/i);
+    // The connection is still usable afterwards.
+    expect(await sql.get<{ one: number }>('SELECT 1 AS one', [])).toEqual({ one: 1 });
+  });
+
+  it('reads many rows concurrently on the read connections, each caller getting its own answer', async () => {
+    const sql = t.app.get(Sql);
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => sql.get<{ n: number | string }>('SELECT ? + 1 AS n', [i])));
+    expect(answers.map((a) => Number(a!.n))).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
+  it('still answers after its statements were released for shutdown, and lets the connection close', async () => {
+    const sql = t.app.get(Sql);
+    await sql.get('SELECT 1 AS one', []);
+    await sql.beforeApplicationShutdown();
+    expect(await sql.get<{ one: number }>('SELECT 1 AS one', [])).toEqual({ one: 1 });
+    expect(await t.app.get(TransactionRunner).write((manager) => sql.get<{ two: number }>('SELECT 2 AS two', [], manager))).toEqual({ two: 2 });
+    await t.app.get(DataSource).destroy();
+    expect(t.app.get(DataSource).isInitialized).toBe(false);
+  });
+});
