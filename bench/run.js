@@ -9,6 +9,7 @@
  *   npm run bench -- --preload 1000000 --rounds 5 --duration 10
  */
 const { spawn } = require('node:child_process');
+const { createServer } = require('node:net');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -37,19 +38,40 @@ const TARGETS = { booking: 0.15, lookup: 0.35, 'check-in': 0.15 };
 // ---------------------------------------------------------------------------------------------
 // processes
 
-function waitFor(url, timeoutMs = 30000) {
+/** Every server this run started, stopped on the way out whatever happens. */
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGTERM');
+});
+
+/** Refuses to start on a port something (a server left over from an interrupted run) still holds. */
+function assertPortFree(port) {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', () => reject(new Error(`port ${port} is in use; stop whatever listens there (an earlier bench run?) and try again`)));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+/** Resolves once `child` answers on `url`; fails if it exits first (a port still taken by an earlier run, say). */
+function waitFor(child, url, timeoutMs = 30000) {
+  children.add(child);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const attempt = () =>
+    child.once('exit', (code) => reject(new Error(`${url}: the server exited (code ${code}) before answering; is its port still in use?`)));
+    const attempt = () => {
+      if (child.exitCode !== null) return;
       fetch(url)
         .then((res) => (res.ok ? resolve() : retry()))
         .catch(retry);
+    };
     const retry = () => (Date.now() - started > timeoutMs ? reject(new Error(`${url} did not come up`)) : setTimeout(attempt, 200));
     attempt();
   });
 }
 
 async function startApp(dbPath) {
+  await assertPortFree(APP_PORT);
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
     env: {
@@ -69,13 +91,14 @@ async function startApp(dbPath) {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitFor(`${APP}/health`);
+  await waitFor(child, `${APP}/health`);
   return child;
 }
 
 async function startHello() {
+  await assertPortFree(HELLO_PORT);
   const child = spawn(process.execPath, [join(__dirname, 'hello-server.js')], { env: { ...process.env, PORT: String(HELLO_PORT) }, stdio: 'ignore' });
-  await waitFor(`http://127.0.0.1:${HELLO_PORT}/`);
+  await waitFor(child, `http://127.0.0.1:${HELLO_PORT}/`);
   return child;
 }
 
