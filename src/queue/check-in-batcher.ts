@@ -9,7 +9,7 @@ import { Decision, GroupCommit } from '../database/group-commit';
 import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { ServiceMode } from '../service-modes/service-mode.entity';
-import { checkInDecision } from './check-in.rules';
+import { checkInDecision, CheckInSlot } from './check-in.rules';
 import { newTicket, serviceDateOf } from './new-ticket';
 import type { Ticket } from './ticket.entity';
 
@@ -26,7 +26,7 @@ export interface CheckedIn {
   express: ExpressRequest | null;
 }
 
-interface CheckInRow {
+interface CheckInRow extends CheckInSlot {
   id: number;
   code: string;
   nik: string;
@@ -34,11 +34,6 @@ interface CheckInRow {
   serviceType: Ticket['serviceType'];
   status: AppointmentStatus;
   manual: number;
-  date: string;
-  start: string;
-  end: string;
-  startsAt: string;
-  endsAt: string;
   timeZone: string;
   expressId: number | null;
 }

@@ -4,11 +4,20 @@ import { DomainError } from '../common/domain-error';
 import { decide, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
 import type { ServiceMode } from '../service-modes/service-mode.entity';
 
+/** The appointment's slot: office-local date and times for the messages, instants for the window. */
+export interface CheckInSlot {
+  date: string;
+  start: string;
+  end: string;
+  startsAt: string;
+  endsAt: string;
+}
+
 export interface CheckInFacts {
   status: AppointmentStatus;
   /** Booked while the office was degraded: its ticket is processed by hand too. */
   manual: boolean;
-  slot: { date: string; start: string; end: string; startsAt: string; endsAt: string };
+  slot: CheckInSlot;
 }
 
 /**

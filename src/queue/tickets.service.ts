@@ -21,7 +21,7 @@ import { decideWalkIn, refusalMessage, retryAfterSeconds } from '../service-mode
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { BoardEventsService } from './board-events.service';
 import { CheckedIn, CheckInBatcher } from './check-in-batcher';
-import { checkInDecision } from './check-in.rules';
+import { checkInDecision, CheckInSlot } from './check-in.rules';
 import { EXPRESS_QUOTA, takeFromQuota } from './daily-sequences';
 import { WalkInDto } from './dto/queue.dto';
 import { newTicket, serviceDateOf, TicketFacts } from './new-ticket';
@@ -309,12 +309,7 @@ export class TicketsService {
   }
 }
 
-interface CheckInContext {
-  date: string;
-  start: string;
-  end: string;
-  startsAt: string;
-  endsAt: string;
+interface CheckInContext extends CheckInSlot {
   timeZone: string;
   expressId: number | null;
   expressStatus: string | null;
