@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdempotencyService, StoredResponse } from '../common/idempotency.service';
-import { CoalescedReads } from '../database/coalesced-reads';
+import { rowByKey } from '../database/coalesced-reads';
 import { uniqueViolation } from '../database/database-errors';
 import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -43,11 +43,8 @@ export interface AppointmentView {
 
 @Injectable()
 export class AppointmentsService {
-  /** Look-ups on SQLite: those arriving together are read with one statement. */
-  private readonly lookups = new CoalescedReads<string, LookupRow>(
-    (codes) => this.sql.all<LookupRow>(`${LOOKUP} WHERE a.code IN (SELECT value FROM json_each(?))`, [JSON.stringify(codes)]),
-    (row) => row.code,
-  );
+  /** The look-up row of a booking code (on SQLite, look-ups arriving together share one statement). */
+  private readonly lookupRow: (code: string) => Promise<LookupRow | undefined>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -60,7 +57,9 @@ export class AppointmentsService {
     private readonly idempotency: IdempotencyService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.lookupRow = rowByKey(sql, LOOKUP, 'a.code', (row) => row.code);
+  }
 
   /**
    * Books a seat. Every invariant is held by the database: the seat by a conditional
@@ -145,9 +144,7 @@ export class AppointmentsService {
 
   /** The look-up: one statement for the appointment, its slot, express request and ticket. */
   async find(code: string, caller: AppointmentCaller): Promise<AppointmentView> {
-    const canonical = bookingCodeOr404(code);
-    const found = this.sql.isPostgres ? await this.sql.get<LookupRow>(`${LOOKUP} WHERE a.code = ?`, [canonical]) : await this.lookups.load(canonical);
-    const row = assertMayAct(found, caller);
+    const row = assertMayAct(await this.lookupRow(bookingCodeOr404(code)), caller);
     const appointment: Appointment = { ...row, id: Number(row.id), slotId: Number(row.slotId), manual: Boolean(row.manual) };
     const slot = { id: appointment.slotId, date: row.slotDate, start: row.slotStart, end: row.slotEnd } as Slot;
     const express =

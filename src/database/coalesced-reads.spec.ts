@@ -1,4 +1,5 @@
-import { CoalescedReads } from './coalesced-reads';
+import { CoalescedReads, rowByKey } from './coalesced-reads';
+import type { Sql } from './sql';
 
 interface Row {
   id: number;
@@ -131,6 +132,47 @@ describe('CoalescedReads', () => {
       { status: 'fulfilled', value: rowOf(2) },
       { status: 'rejected', reason: failure },
       { status: 'rejected', reason: failure },
+    ]);
+  });
+});
+
+describe('rowByKey', () => {
+  const rows = [
+    { id: 1, name: 'one' },
+    { id: 2, name: 'two' },
+  ];
+
+  function fakeSql(isPostgres: boolean) {
+    const calls: Array<{ text: string; params: unknown[] }> = [];
+    const sql = {
+      isPostgres,
+      all: async (text: string, params: unknown[]) => {
+        calls.push({ text, params });
+        const ids = JSON.parse(params[0] as string) as number[];
+        return rows.filter((r) => ids.includes(r.id));
+      },
+      get: async (text: string, params: unknown[]) => {
+        calls.push({ text, params });
+        return rows.find((r) => r.id === params[0]);
+      },
+    } as unknown as Sql;
+    return { sql, calls };
+  }
+
+  it('on SQLite asks for the keys of one turn with one json_each statement', async () => {
+    const { sql, calls } = fakeSql(false);
+    const byId = rowByKey<number, Row>(sql, 'SELECT id, name FROM t', 'id', (row) => row.id);
+    expect(await Promise.all([byId(1), byId(2), byId(3)])).toEqual([rows[0], rows[1], undefined]);
+    expect(calls).toEqual([{ text: 'SELECT id, name FROM t WHERE id IN (SELECT value FROM json_each(?))', params: ['[1,2,3]'] }]);
+  });
+
+  it('on PostgreSQL runs one statement per key', async () => {
+    const { sql, calls } = fakeSql(true);
+    const byId = rowByKey<number, Row>(sql, 'SELECT id, name FROM t', 'id', (row) => row.id);
+    expect(await Promise.all([byId(1), byId(3)])).toEqual([rows[0], undefined]);
+    expect(calls).toEqual([
+      { text: 'SELECT id, name FROM t WHERE id = ?', params: [1] },
+      { text: 'SELECT id, name FROM t WHERE id = ?', params: [3] },
     ]);
   });
 });

@@ -1,3 +1,5 @@
+import type { Sql } from './sql';
+
 /**
  * Reads by key that arrive in the same turn of the event loop, answered by one statement.
  *
@@ -56,4 +58,15 @@ export class CoalescedReads<K, R> {
     }
     for (const key of keys) for (const waiter of batch.get(key)!) waiter.resolve(byKey.get(key));
   }
+}
+
+/**
+ * One row per key from `select … WHERE <keyColumn> = key`: on SQLite the keys asked for in the same
+ * turn share one `IN (SELECT value FROM json_each(?))` statement; on PostgreSQL, whose pool runs
+ * statements side by side, each key is its own statement.
+ */
+export function rowByKey<K extends string | number, R>(sql: Sql, select: string, keyColumn: string, keyOf: (row: R) => K): (key: K) => Promise<R | undefined> {
+  if (sql.isPostgres) return (key) => sql.get<R>(`${select} WHERE ${keyColumn} = ?`, [key]);
+  const reads = new CoalescedReads<K, R>((keys) => sql.all<R>(`${select} WHERE ${keyColumn} IN (SELECT value FROM json_each(?))`, [JSON.stringify(keys)]), keyOf);
+  return (key) => reads.load(key);
 }

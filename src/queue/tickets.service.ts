@@ -12,7 +12,7 @@ import { DomainError } from '../common/domain-error';
 import { IdempotencyService, StoredResponse } from '../common/idempotency.service';
 import { localDateOf } from '../common/local-time';
 import { uniqueViolation } from '../database/database-errors';
-import { CoalescedReads } from '../database/coalesced-reads';
+import { rowByKey } from '../database/coalesced-reads';
 import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Office } from '../offices/office.entity';
@@ -51,11 +51,8 @@ export interface TicketView {
 
 @Injectable()
 export class TicketsService {
-  /** Positions of tickets just issued, on SQLite: those asked for together are counted in one statement. */
-  private readonly ticketsAhead = new CoalescedReads<number, { id: number; ahead: number }>(
-    (ids) => this.sql.all(`${TICKETS_AHEAD} WHERE t.id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]),
-    (row) => Number(row.id),
-  );
+  /** How many waiting tickets are ahead of a ticket (on SQLite, those asked for together share one statement). */
+  private readonly ticketsAhead: (ticketId: number) => Promise<{ id: number; ahead: number | string } | undefined>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -70,7 +67,9 @@ export class TicketsService {
     private readonly events: BoardEventsService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.ticketsAhead = rowByKey(sql, TICKETS_AHEAD, 't.id', (row) => Number(row.id));
+  }
 
   /**
    * Today's waiting tickets of an office in call order, each with its position and estimate. The
@@ -196,7 +195,7 @@ export class TicketsService {
   private async freshView(ticket: Ticket, appointmentCode: string | null, express: ExpressRequest | null): Promise<TicketView> {
     const mode = await this.modes.effectiveForDisplay(ticket.officeCode);
     const [ahead, basis] = await Promise.all([
-      this.sql.isPostgres ? this.sql.get<{ ahead: number | string }>(`${TICKETS_AHEAD} WHERE t.id = ?`, [ticket.id]) : this.ticketsAhead.load(ticket.id),
+      this.ticketsAhead(ticket.id),
       this.estimates.basis(ticket.officeCode, mode.mode),
     ]);
     const position = Number(ahead?.ahead ?? 0) + 1;
