@@ -25,6 +25,32 @@ describe('foundation: Sql', () => {
     expect(answers.map((a) => Number(a!.n))).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   });
 
+  it('has, after the migrations, the queue index that leads with the office and the day', async () => {
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      const tickets = await runner.getTable('tickets');
+      const indices = new Map(tickets!.indices.map((index) => [index.name, index.columnNames]));
+      expect(indices.get('IDX_tickets_queue')).toEqual(['officeCode', 'serviceDate', 'status', 'callKey']);
+      expect(indices.has('IDX_tickets_office_status_key')).toBe(false);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('commits every write already queued when shutdown releases the statements', async () => {
+    const sql = t.app.get(Sql);
+    const db = t.app.get(TransactionRunner);
+    const insert = `INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, 'test', 'sql.shutdown', ?, '{}')`;
+    // Warm the cache: BEGIN, COMMIT and the insert are prepared and handed out from now on.
+    await db.write((manager) => sql.run(insert, [new Date().toISOString(), 'warm-up'], manager));
+    const writes = Array.from({ length: 40 }, (_, i) => db.write((manager) => sql.run(insert, [new Date().toISOString(), `job-${i}`], manager)));
+    const released = sql.beforeApplicationShutdown();
+    const outcomes = await Promise.allSettled([...writes, released]);
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    const rows = await sql.all<{ target: string }>(`SELECT target FROM audit_log WHERE action = 'sql.shutdown' AND target LIKE 'job-%'`, []);
+    expect(rows).toHaveLength(40);
+  });
+
   it('still answers after its statements were released for shutdown, and lets the connection close', async () => {
     const sql = t.app.get(Sql);
     await sql.get('SELECT 1 AS one', []);

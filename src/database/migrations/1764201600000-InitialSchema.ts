@@ -118,7 +118,7 @@ export class InitialSchema1764201600000 implements MigrationInterface {
         uniques: [new TableUnique({ name: 'UQ_tickets_office_day_number', columnNames: ['officeCode', 'serviceDate', 'number'] })],
         indices: [
           // Call-next and queue positions are index range scans, however long the queue.
-          new TableIndex({ name: 'IDX_tickets_queue', columnNames: ['officeCode', 'serviceDate', 'status', 'callKey'] }),
+          new TableIndex({ name: 'IDX_tickets_office_status_key', columnNames: ['officeCode', 'status', 'callKey'] }),
           new TableIndex({ name: 'IDX_tickets_office_completed', columnNames: ['officeCode', 'completedAt'] }),
         ],
       }),

@@ -1,4 +1,5 @@
 import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
+import { TicketsQueueIndex1764892800000 } from './1764892800000-TicketsQueueIndex';
 
 /** Every migration, in order. New ones are appended here. */
-export const MIGRATIONS = [InitialSchema1764201600000];
+export const MIGRATIONS = [InitialSchema1764201600000, TicketsQueueIndex1764892800000];
