@@ -142,6 +142,7 @@ export class BookingBatcher {
       [JSON.stringify(rows)],
       manager,
     );
+    if (ids.length !== booked.length) throw new Error('appointments missing from the booking batch');
     const idByCode = new Map(ids.map((r) => [r.code, Number(r.id)]));
     for (const row of booked) row.id = idByCode.get(row.code)!;
     return outcomes;

@@ -108,6 +108,45 @@ describe('GroupCommit', () => {
     expect(group.stats).toEqual({ batches: 1, decided: 0, alone: 1 });
   });
 
+  it('answers a request whose alone path throws at once, and still answers the rest of its batch', async () => {
+    const db = fakeRunner();
+    const group = new GroupCommit<number, string>(db, async (_manager, inputs) => inputs.map((n) => (n === 1 ? { alone: true as const } : { value: `batched ${n}` })));
+    const thrown = new Error('thrown before any promise');
+    const throwingAlone = (): Promise<string> => {
+      throw thrown;
+    };
+
+    const outcomes = await Promise.allSettled([1, 2, 3].map((n) => group.submit(n, throwingAlone)));
+
+    expect(outcomes).toEqual([
+      { status: 'rejected', reason: thrown },
+      { status: 'fulfilled', value: 'batched 2' },
+      { status: 'fulfilled', value: 'batched 3' },
+    ]);
+  });
+
+  it('with a read step, hands each batch what was read for exactly its inputs through writeAfterReading', async () => {
+    const reads: number[][] = [];
+    const db = {
+      writeAfterReading: async <R, T>(read: (manager: EntityManager) => Promise<R>, work: (manager: EntityManager, read: R) => Promise<T>) => {
+        await new Promise((r) => setImmediate(r));
+        return work(fakeManager, await read(fakeManager));
+      },
+    } as unknown as TransactionRunner;
+    const group = new GroupCommit<number, string, Map<number, string>>(db, async (_manager, inputs, names) => inputs.map((n) => ({ value: names.get(n)! })), {
+      read: async (manager, inputs) => {
+        expect(manager).toBe(fakeManager);
+        reads.push([...inputs]);
+        return new Map(inputs.map((n) => [n, `row ${n}`]));
+      },
+    });
+
+    const answers = await Promise.all([1, 2, 3].map((n) => group.submit(n, neverAlone)));
+
+    expect(answers).toEqual(['row 1', 'row 2', 'row 3']);
+    expect(reads).toEqual([[1], [2, 3]]);
+  });
+
   it('sends every request of a batch whose write fails down its alone path, and carries on with the next batch', async () => {
     const decider = recordingDecider<number, string>((n) => ({ value: `batched ${n}` }));
     const group = new GroupCommit(fakeRunner([2]), decider.decideAndWrite);

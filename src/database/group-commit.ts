@@ -52,7 +52,8 @@ export class GroupCommit<I, O, R = undefined> {
   /** Through the next batch; `alone` answers instead when the batch cannot decide this request. */
   submit<R>(input: I, alone: () => Promise<R>): Promise<O | R> {
     return new Promise<O | R>((resolve, reject) => {
-      this.waiting.push({ input, resolve, reject, alone: () => void alone().then(resolve, reject) });
+      // Started from a resolved promise, so even a path that throws at once answers its own request.
+      this.waiting.push({ input, resolve, reject, alone: () => void Promise.resolve().then(alone).then(resolve, reject) });
       if (!this.committing) void this.commitWaiting();
     });
   }

@@ -46,6 +46,8 @@ export interface RunResult {
 @Injectable()
 export class Sql implements BeforeApplicationShutdown {
   private readonly statements = new Map<string, Promise<SqliteStatement>>();
+  /** The statements of `statements` whose prepare has finished. */
+  private readonly ready = new Map<string, SqliteStatement>();
   private readers: Reader[] | null = null;
   private closing = false;
   private readonly postgresText = new Map<string, string>();
@@ -73,7 +75,8 @@ export class Sql implements BeforeApplicationShutdown {
       const reader = this.reader();
       if (reader) return this.readOn<T>(reader, sql, params);
     }
-    const statement = await this.statement(sql);
+    const cached = this.statement(sql);
+    const statement = cached instanceof Promise ? await cached : cached;
     return new Promise((resolve, reject) => statement.all(params, (error, rows) => (error ? reject(wrap(error, sql)) : resolve(rows as T[]))));
   }
 
@@ -89,7 +92,8 @@ export class Sql implements BeforeApplicationShutdown {
       }
       return { changes: Array.isArray(result) ? Number(result[1] ?? 0) : 0, lastId: 0 };
     }
-    const statement = await this.statement(sql.replace(/\s+RETURNING\s+"?id"?\s*$/i, ''));
+    const cached = this.statement(sql.replace(/\s+RETURNING\s+"?id"?\s*$/i, ''));
+    const statement = cached instanceof Promise ? await cached : cached;
     return new Promise((resolve, reject) =>
       statement.run(params, function (error) {
         if (error) reject(wrap(error, sql));
@@ -104,6 +108,7 @@ export class Sql implements BeforeApplicationShutdown {
     // Taken out of use first: a call made from here on prepares a statement of its own (see `statement`).
     const cached = [...this.statements.values()];
     this.statements.clear();
+    this.ready.clear();
     const readers = this.readers ?? [];
     this.readers = null;
     const finalize = (statements: Array<Promise<SqliteStatement>>) =>
@@ -115,17 +120,29 @@ export class Sql implements BeforeApplicationShutdown {
     }
   }
 
-  private async statement(sql: string): Promise<SqliteStatement> {
+  /**
+   * The cached statement for `sql` on TypeORM's connection. Once prepared it is handed over
+   * synchronously, so the caller's call is queued on it before shutdown can queue its finalize
+   * (node-sqlite3 runs a statement's calls in order); only the first use waits for the prepare.
+   */
+  private statement(sql: string): SqliteStatement | Promise<SqliteStatement> {
+    const ready = this.ready.get(sql);
+    if (ready) return ready;
     const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
     // Once shutdown has released the cache, a late write (the queue still draining) uses a
     // statement of its own that is finalized right after, so none is left to block the close.
-    if (this.closing) return once(await prepare(connection, sql));
+    if (this.closing) return prepare(connection, sql).then(once);
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = prepare(connection, sql);
       this.statements.set(sql, statement);
-      // A statement that failed to prepare is not kept: the next call tries again.
-      statement.catch(() => this.statements.delete(sql));
+      statement.then(
+        (prepared) => {
+          if (this.statements.get(sql) === statement) this.ready.set(sql, prepared);
+        },
+        // A statement that failed to prepare is not kept: the next call tries again.
+        () => this.statements.delete(sql),
+      );
     }
     return statement;
   }
