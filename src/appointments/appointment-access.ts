@@ -31,9 +31,7 @@ function sameNik(a: string, b: string): boolean {
  * the answer never tells which one was wrong. Staff of another office get 403.
  */
 export async function findAppointmentFor(manager: EntityManager, rawCode: string, caller: AppointmentCaller): Promise<Appointment> {
-  const code = normalizeBookingCode(rawCode);
-  if (!code) throw notFound();
-  return assertMayAct(await manager.findOneBy(Appointment, { code }), caller);
+  return assertMayAct(await manager.findOneBy(Appointment, { code: bookingCodeOr404(rawCode) }), caller);
 }
 
 /** The access rule on an appointment already loaded (or not found): returns it, or throws 404 / 403. */

@@ -6,6 +6,8 @@ export const SERVICE_TYPES: readonly ServiceType[] = ['NEW', 'RENEWAL', 'REPLACE
 export type AppointmentStatus = 'BOOKED' | 'CHECKED_IN' | 'CALLED' | 'SERVING' | 'DONE' | 'CANCELLED' | 'NO_SHOW';
 /** Statuses in which an appointment holds the applicant's one active booking. */
 export const ACTIVE_APPOINTMENT_STATUSES: readonly AppointmentStatus[] = ['BOOKED', 'CHECKED_IN', 'CALLED', 'SERVING'];
+/** The same list as an SQL `IN (…)` list, for hand-written statements. */
+export const ACTIVE_APPOINTMENT_STATUSES_SQL = ACTIVE_APPOINTMENT_STATUSES.map((status) => `'${status}'`).join(', ');
 
 @Entity('appointments')
 @Index('IDX_appointments_slot', ['slotId'])

@@ -20,7 +20,7 @@ import { ServiceMode } from '../service-modes/service-mode.entity';
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { maskNik, normalizeFullName } from './applicant.rules';
 import { AppointmentCaller, assertMayAct, bookingCodeOr404, findAppointmentFor } from './appointment-access';
-import { Appointment } from './appointment.entity';
+import { ACTIVE_APPOINTMENT_STATUSES_SQL, Appointment } from './appointment.entity';
 import { canCancel, canRequestExpress, canReschedule, slotHasStarted } from './appointment.rules';
 import { BookedRow, BookingBatcher } from './booking-batcher';
 import { generateBookingCode } from './booking-code';
@@ -367,7 +367,7 @@ const BOOKING_TARGET = `
     FROM offices o LEFT JOIN slots s ON s.id = ? AND s."officeCode" = o.code
    WHERE o.code = ?`;
 
-const ACTIVE_BOOKING_OF_NIK = `SELECT 1 AS found FROM appointments WHERE nik = ? AND status IN ('BOOKED', 'CHECKED_IN', 'CALLED', 'SERVING') LIMIT 1`;
+const ACTIVE_BOOKING_OF_NIK = `SELECT 1 AS found FROM appointments WHERE nik = ? AND status IN (${ACTIVE_APPOINTMENT_STATUSES_SQL}) LIMIT 1`;
 
 const INSERT_APPOINTMENT = `
   INSERT INTO appointments (code, "officeCode", "slotId", "serviceType", status, nik, "fullName", phone, email, manual, "createdAt", "updatedAt")

@@ -8,6 +8,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { decide, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
 import { ServiceMode } from '../service-modes/service-mode.entity';
 import { normalizeFullName } from './applicant.rules';
+import { ACTIVE_APPOINTMENT_STATUSES_SQL } from './appointment.entity';
 import { slotHasStarted } from './appointment.rules';
 import { generateBookingCode } from './booking-code';
 import { CreateAppointmentDto } from './dto/appointment.dto';
@@ -69,7 +70,7 @@ export class BookingBatcher {
       ),
       this.sql.all<ServiceMode>(`SELECT scope, mode, "expressPolicy", "bookingPolicy", message, "expectedRecoveryAt" FROM service_modes`, [], manager),
       this.sql.all<{ nik: string }>(
-        `SELECT nik FROM appointments WHERE nik IN (SELECT value FROM json_each(?)) AND status IN ('BOOKED', 'CHECKED_IN', 'CALLED', 'SERVING')`,
+        `SELECT nik FROM appointments WHERE nik IN (SELECT value FROM json_each(?)) AND status IN (${ACTIVE_APPOINTMENT_STATUSES_SQL})`,
         [json(inputs.map((i) => i.applicant.nik))],
         manager,
       ),

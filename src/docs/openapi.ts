@@ -20,7 +20,7 @@ export const ROUTE_ERRORS: Record<string, ErrorCode[]> = {
   'GET /offices/{officeCode}/board/events': ['OFFICE_NOT_FOUND'],
   'POST /appointments': ['VALIDATION_FAILED', 'OFFICE_NOT_FOUND', 'SLOT_NOT_FOUND', 'SLOT_FULL', 'ACTIVE_BOOKING_EXISTS', 'EXPRESS_QUOTA_FULL', 'SLOT_IN_PAST', 'IDEMPOTENCY_KEY_REUSED', 'EXPRESS_UNAVAILABLE', 'BOOKING_CLOSED'],
   'GET /appointments/{code}': CITIZEN,
-  'PATCH /appointments/{code}': [...CITIZEN, 'SLOT_NOT_FOUND', 'SLOT_FULL', 'SLOT_IN_PAST', 'INVALID_STATE', 'BOOKING_CLOSED'],
+  'PATCH /appointments/{code}': [...CITIZEN, 'SLOT_NOT_FOUND', 'SLOT_FULL', 'SLOT_IN_PAST', 'INVALID_STATE', 'EXPRESS_QUOTA_FULL', 'BOOKING_CLOSED'],
   'DELETE /appointments/{code}': [...CITIZEN, 'INVALID_STATE'],
   'POST /appointments/{code}/express': [...CITIZEN, 'INVALID_STATE', 'EXPRESS_ALREADY_REQUESTED', 'EXPRESS_QUOTA_FULL', 'EXPRESS_UNAVAILABLE'],
   'POST /appointments/{code}/check-in': [...CITIZEN, 'UNAUTHENTICATED', 'CHECK_IN_WINDOW', 'INVALID_STATE'],

@@ -26,8 +26,7 @@ export class WaitEstimatesService {
    * What the estimates of an office rest on: its recent completed services and its open counters.
    * Cached for a second, and dropped at once when this instance completes a service or opens,
    * pauses or closes a counter (see `changed`).
-   */
-  /**
+   *
    * Inside a write job pass its `manager`: on PostgreSQL a read on another pooled connection while
    * the job holds one could wait for a free connection that never comes.
    */
