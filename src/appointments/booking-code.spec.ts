@@ -1,4 +1,4 @@
-import { BOOKING_CODE_LENGTH, CROCKFORD_ALPHABET, generateBookingCode, normalizeBookingCode } from './booking-code';
+import { BOOKING_CODE_LENGTH, CROCKFORD_ALPHABET, generateBookingCode, normalizeBookingCode, RandomPool } from './booking-code';
 
 describe('generateBookingCode', () => {
   it('is 10 characters of Crockford base32 (no I, L, O, U)', () => {
@@ -77,5 +77,32 @@ describe('normalizeBookingCode', () => {
     ['non-ASCII', 'ÄBCDEFGH23'],
   ])('rejects %s', (_, input) => {
     expect(normalizeBookingCode(input)).toBeNull();
+  });
+});
+
+describe('RandomPool', () => {
+  it('hands out each byte of a fill once, in order, then fills again', () => {
+    let fills = 0;
+    // Fill n writes n*100 + position, so every byte tells which fill and place it came from.
+    const pool = new RandomPool(32, (buffer) => {
+      fills++;
+      for (let i = 0; i < buffer.length; i++) buffer[i] = (fills * 100 + i) % 256;
+    });
+    const take = (size: number) => [...pool.take(size)];
+
+    expect([take(10), take(10), take(10)]).toEqual([0, 10, 20].map((from) => Array.from({ length: 10 }, (_, i) => 100 + from + i)));
+    expect(fills).toBe(1);
+    expect(take(10)).toEqual(Array.from({ length: 10 }, (_, i) => (200 + i) % 256)); // 30 + 10 > 32: a fresh fill, from its start
+    expect(fills).toBe(2);
+  });
+
+  it('fills from the CSPRNG by default', () => {
+    const bytes = [new RandomPool(64).take(32), new RandomPool(64).take(32)].map((b) => b.toString('hex'));
+    expect(bytes[0]).not.toBe(bytes[1]);
+    expect(bytes[0]).not.toBe('00'.repeat(32));
+  });
+
+  it('refuses a request larger than the pool', () => {
+    expect(() => new RandomPool(8).take(9)).toThrow(RangeError);
   });
 });
