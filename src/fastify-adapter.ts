@@ -40,7 +40,9 @@ class JsonOnlyFastifyAdapter extends FastifyAdapter {
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new JsonOnlyFastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxyHops > 0 ? config.trustProxyHops : false,
+    // Fastify 5.12 stopped honouring a bare hop count (it now trusts no proxy at all); this is the
+    // same rule as a function: the nearest TRUST_PROXY_HOPS addresses are proxies of ours.
+    trustProxy: config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // On shutdown a request that reached the server is served (with Connection: close), not answered
