@@ -15,7 +15,7 @@ import { EXPRESS_QUOTA, returnToQuota, takeFromQuota } from '../queue/daily-sequ
 import { Ticket } from '../queue/ticket.entity';
 import { TicketsService, TicketView } from '../queue/tickets.service';
 import { ExpressRequestsService, ExpressView } from '../service-modes/express-requests.service';
-import { decide, decideBooking, ModeDecision, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
+import { decide, ModeDecision } from '../service-modes/service-mode.policy';
 import { ServiceMode } from '../service-modes/service-mode.entity';
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { maskNik, normalizeFullName } from './applicant.rules';
@@ -24,6 +24,7 @@ import { ACTIVE_APPOINTMENT_STATUSES_SQL, Appointment } from './appointment.enti
 import { canCancel, canRequestExpress, canReschedule, slotHasStarted } from './appointment.rules';
 import { BookedRow, BookingBatcher } from './booking-batcher';
 import { generateBookingCode } from './booking-code';
+import { activeBookingExists, bookingDecision, modeRefusal, slotFull, slotInPast } from './booking.rules';
 import { CreateAppointmentDto } from './dto/appointment.dto';
 import { ExpressRequest } from './express-request.entity';
 
@@ -88,15 +89,22 @@ export class AppointmentsService {
         }
         // Office and slot in one statement (a missing slot comes back as nulls).
         const target = await this.sql.get<BookingTarget>(BOOKING_TARGET, [input.slotId, input.officeCode], manager);
-        if (!target) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${input.officeCode}.`);
-        if (target.slotId === null) throw new DomainError('SLOT_NOT_FOUND', `Office ${target.code} has no slot ${input.slotId}.`);
-        const office = { code: target.code, timeZone: target.timeZone, dailyExpressQuota: Number(target.dailyExpressQuota) } as Office;
-        const slot = { id: Number(target.slotId), date: target.date, start: target.start, end: target.end, startsAt: target.startsAt } as Slot;
-        const mode = await this.modes.effectiveForWrite(manager, office.code);
-        const decision = decideBooking('BOOK', input.express === true, mode);
-        this.refuseUnlessAllowed(decision, mode, now);
-        if (slotHasStarted(now, slot)) throw new DomainError('SLOT_IN_PAST', 'This slot has already started. Please pick a later one.');
-        await this.requireNoActiveBooking(manager, input.applicant.nik);
+        const office = target && ({ code: target.code, timeZone: target.timeZone, dailyExpressQuota: Number(target.dailyExpressQuota) } as Office);
+        const slot = target?.slotId == null ? null : ({ id: Number(target.slotId), date: target.date, start: target.start, end: target.end, startsAt: target.startsAt } as Slot);
+        const [mode, activeBooking] = await Promise.all([
+          this.modes.effectiveForWrite(manager, input.officeCode),
+          this.sql.get(ACTIVE_BOOKING_OF_NIK, [input.applicant.nik], manager),
+        ]);
+        const decision = bookingDecision(now, mode, {
+          officeCode: input.officeCode,
+          slotId: input.slotId,
+          officeExists: Boolean(office),
+          slot,
+          wantsExpress: input.express === true,
+          hasActiveBooking: activeBooking !== undefined,
+        });
+        if ('error' in decision) throw decision.error;
+        if (!office || !slot) throw new Error('unreachable: bookingDecision refuses a missing office or slot');
         await this.takeSeat(manager, slot.id);
 
         // A clash with an existing code hits the unique index; the retry below draws another.
@@ -111,7 +119,7 @@ export class AppointmentsService {
           fullName: normalizeFullName(input.applicant.fullName),
           phone: input.applicant.phone,
           email: input.applicant.email ?? null,
-          manual: decision.allowed && decision.manual,
+          manual: decision.manual,
           createdAt: now.toISOString(),
           updatedAt: now.toISOString(),
         };
@@ -123,7 +131,7 @@ export class AppointmentsService {
           )
         ).lastId;
         let express: ExpressRequest | null = null;
-        if (decision.allowed && decision.express) express = await this.addExpress(manager, office, slot.date, appointment.id, decision.express, now);
+        if (decision.express) express = await this.addExpress(manager, office, slot.date, appointment.id, decision.express, now);
 
         const response = { statusCode: express?.status === 'DEFERRED' ? 202 : 201, body: await this.viewWith(manager, appointment, slot, express, null) };
         if (scope) await this.idempotency.remember(manager, scope, fingerprint, response, now);
@@ -138,7 +146,7 @@ export class AppointmentsService {
       // what the other committed: it replays that response (same key), refuses the NIK that booked
       // meanwhile, or draws another code after two new codes clashed.
       if (scope || !/nik/i.test(violated)) return attempt();
-      throw this.activeBookingExists();
+      throw activeBookingExists();
     }
   }
 
@@ -166,7 +174,7 @@ export class AppointmentsService {
       const target = await manager.findOneBy(Slot, { id: slotId, officeCode: appointment.officeCode });
       if (!target) throw new DomainError('SLOT_NOT_FOUND', `Office ${appointment.officeCode} has no slot ${slotId}.`);
       if (target.id === appointment.slotId) return appointment;
-      if (slotHasStarted(now, target)) throw new DomainError('SLOT_IN_PAST', 'This slot has already started. Please pick a later one.');
+      if (slotHasStarted(now, target)) throw slotInPast();
       // Both seat changes commit together (a refused take rolls the free back). They run in slot-id
       // order so two moves crossing between the same slots never wait on each other's row (a deadlock).
       const take = () => this.takeSeat(manager, target.id);
@@ -255,15 +263,7 @@ export class AppointmentsService {
   }
 
   private refuseUnlessAllowed(decision: ModeDecision, mode: ServiceMode, now: Date): void {
-    if (!decision.allowed) throw new DomainError(decision.code, refusalMessage(decision.code, mode), { retryAfterSeconds: retryAfterSeconds(mode, now) });
-  }
-
-  private async requireNoActiveBooking(manager: EntityManager, nik: string): Promise<void> {
-    if (await this.sql.get(ACTIVE_BOOKING_OF_NIK, [nik], manager)) throw this.activeBookingExists();
-  }
-
-  private activeBookingExists(): DomainError {
-    return new DomainError('ACTIVE_BOOKING_EXISTS', 'You already have an active appointment. Cancel or reschedule it instead of booking another.');
+    if (!decision.allowed) throw modeRefusal(decision, mode, now);
   }
 
   private expressAlreadyRequested(): DomainError {
@@ -277,7 +277,7 @@ export class AppointmentsService {
   /** The seat invariant, in one statement: the row changes only while a seat is left. */
   private async takeSeat(manager: EntityManager, slotId: number): Promise<void> {
     const taken = await this.sql.run('UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity', [slotId], manager);
-    if (taken.changes !== 1) throw new DomainError('SLOT_FULL', 'This slot is fully booked. Please pick another one.');
+    if (taken.changes !== 1) throw slotFull();
   }
 
   private async freeSeat(manager: EntityManager, slotId: number): Promise<void> {

@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
 import { Sql } from '../database/sql';
 import { Decision, GroupCommit } from '../database/group-commit';
 import { TransactionRunner } from '../database/transaction-runner';
-import { decide, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
 import { ServiceMode } from '../service-modes/service-mode.entity';
 import { normalizeFullName } from './applicant.rules';
 import { ACTIVE_APPOINTMENT_STATUSES_SQL } from './appointment.entity';
-import { slotHasStarted } from './appointment.rules';
 import { generateBookingCode } from './booking-code';
+import { bookingDecision, slotFull } from './booking.rules';
 import { CreateAppointmentDto } from './dto/appointment.dto';
 
 /** What a booked appointment's view is built from (see `bookedView` in appointments.service.ts). */
@@ -90,18 +88,18 @@ export class BookingBatcher {
     const at = now.toISOString();
 
     const outcomes = inputs.map((input): Decision<BookedRow> => {
-      const refuse = (error: DomainError) => ({ error });
-      if (!officeCodes.has(input.officeCode)) return refuse(new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${input.officeCode}.`));
-      const slot = slotById.get(input.slotId);
-      if (!slot || slot.officeCode !== input.officeCode) return refuse(new DomainError('SLOT_NOT_FOUND', `Office ${input.officeCode} has no slot ${input.slotId}.`));
-      const mode = modes.find((m) => m.scope === input.officeCode) ?? global;
-      const decision = decide('BOOK', mode);
-      if (!decision.allowed) return refuse(new DomainError(decision.code, refusalMessage(decision.code, mode), { retryAfterSeconds: retryAfterSeconds(mode, now) }));
-      if (slotHasStarted(now, slot)) return refuse(new DomainError('SLOT_IN_PAST', 'This slot has already started. Please pick a later one.'));
-      if (activeNiks.has(input.applicant.nik)) {
-        return refuse(new DomainError('ACTIVE_BOOKING_EXISTS', 'You already have an active appointment. Cancel or reschedule it instead of booking another.'));
-      }
-      if ((seatsLeft.get(slot.id) ?? 0) <= 0) return refuse(new DomainError('SLOT_FULL', 'This slot is fully booked. Please pick another one.'));
+      const found = slotById.get(input.slotId);
+      const slot = found?.officeCode === input.officeCode ? found : undefined;
+      const decision = bookingDecision(now, modes.find((m) => m.scope === input.officeCode) ?? global, {
+        officeCode: input.officeCode,
+        slotId: input.slotId,
+        officeExists: officeCodes.has(input.officeCode),
+        slot: slot ?? null,
+        wantsExpress: false,
+        hasActiveBooking: activeNiks.has(input.applicant.nik),
+      });
+      if ('error' in decision) return decision;
+      if (!slot || (seatsLeft.get(slot.id) ?? 0) <= 0) return { error: slotFull() };
       seatsLeft.set(slot.id, seatsLeft.get(slot.id)! - 1);
       taken.set(slot.id, (taken.get(slot.id) ?? 0) + 1);
       activeNiks.add(input.applicant.nik);

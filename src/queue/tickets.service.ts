@@ -49,6 +49,36 @@ export interface TicketView {
   calledAt: string | null;
 }
 
+/** What a ticket's view adds to the ticket row: its appointment's code, its express request (with that request's place), its place in the queue. */
+interface TicketViewFacts {
+  appointmentCode: string | null;
+  express: { request: ExpressRequest; position?: number } | null;
+  position: number | null;
+  estimatedWaitMinutes: number | null;
+}
+
+function ticketView(ticket: Ticket, facts: TicketViewFacts): TicketView {
+  const request = facts.express?.request ?? null;
+  return {
+    id: ticket.id,
+    number: ticket.number,
+    officeCode: ticket.officeCode,
+    serviceDate: ticket.serviceDate,
+    appointmentCode: facts.appointmentCode,
+    serviceType: ticket.serviceType,
+    priority: ticket.priority,
+    express: request !== null && request.status !== 'CANCELLED',
+    expressRequest: request ? expressView(request, facts.express!.position) : null,
+    status: ticket.status,
+    counterNumber: ticket.counterNumber,
+    position: facts.position,
+    estimatedWaitMinutes: facts.estimatedWaitMinutes,
+    manual: ticket.manual,
+    checkedInAt: ticket.checkedInAt,
+    calledAt: ticket.calledAt,
+  };
+}
+
 @Injectable()
 export class TicketsService {
   /** How many waiting tickets are ahead of a ticket (on SQLite, those asked for together share one statement). */
@@ -121,24 +151,14 @@ export class TicketsService {
         position = inCallOrder ? index + 1 : (await manager.countBy(Ticket, { officeCode, status: 'WAITING', serviceDate: today, callKey: LessThan(ticket.callKey) })) + 1;
       }
       const request = requestByTicket.get(ticket.id) ?? null;
-      views.push({
-        id: ticket.id,
-        number: ticket.number,
-        officeCode: ticket.officeCode,
-        serviceDate: ticket.serviceDate,
-        appointmentCode: ticket.appointmentId !== null ? (codeById.get(ticket.appointmentId) ?? null) : null,
-        serviceType: ticket.serviceType,
-        priority: ticket.priority,
-        express: request !== null && request.status !== 'CANCELLED',
-        expressRequest: request ? expressView(request, await this.expressRequests.positionOf(request, manager)) : null,
-        status: ticket.status,
-        counterNumber: ticket.counterNumber,
-        position,
-        estimatedWaitMinutes: position !== null && basis ? this.estimates.estimate(position, basis) : null,
-        manual: ticket.manual,
-        checkedInAt: ticket.checkedInAt,
-        calledAt: ticket.calledAt,
-      });
+      views.push(
+        ticketView(ticket, {
+          appointmentCode: ticket.appointmentId !== null ? (codeById.get(ticket.appointmentId) ?? null) : null,
+          express: request && { request, position: await this.expressRequests.positionOf(request, manager) },
+          position,
+          estimatedWaitMinutes: position !== null && basis ? this.estimates.estimate(position, basis) : null,
+        }),
+      );
     }
     return views;
   }
@@ -199,24 +219,12 @@ export class TicketsService {
       this.estimates.basis(ticket.officeCode, mode.mode),
     ]);
     const position = Number(ahead?.ahead ?? 0) + 1;
-    return {
-      id: ticket.id,
-      number: ticket.number,
-      officeCode: ticket.officeCode,
-      serviceDate: ticket.serviceDate,
+    return ticketView(ticket, {
       appointmentCode,
-      serviceType: ticket.serviceType,
-      priority: ticket.priority,
-      express: express !== null && express.status !== 'CANCELLED',
-      expressRequest: express ? expressView(express, await this.expressRequests.positionOf(express)) : null,
-      status: ticket.status,
-      counterNumber: ticket.counterNumber,
+      express: express && { request: express, position: await this.expressRequests.positionOf(express) },
       position,
       estimatedWaitMinutes: this.estimates.estimate(position, basis),
-      manual: ticket.manual,
-      checkedInAt: ticket.checkedInAt,
-      calledAt: ticket.calledAt,
-    };
+    });
   }
 
   /** A person without an appointment, added by staff: issues a `W` ticket. 202 when its express request is deferred. */
