@@ -1,7 +1,6 @@
 import type { Response } from 'supertest';
-import { bookedBySlot, bookingBody, createOffice, futureDate, nik } from './support/fixtures';
+import { bookedBySlot, bookingBody, createOffice, failNextBatchScript, futureDate, nik } from './support/fixtures';
 import { BookingBatcher } from '../src/appointments/booking-batcher';
-import { Sql } from '../src/database/sql';
 import { createTestApp, TestApp } from './support/test-app';
 
 const NIK = 'X-Applicant-NIK';
@@ -244,20 +243,12 @@ const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
   it('answers each booking on its own when a batch cannot be committed as a whole', async () => {
     const o = await createOffice(t, { slots: [{ date, start: '10:00', end: '10:30', capacity: 3 }] });
     const batcher = t.app.get(BookingBatcher);
-    const sql = t.app.get(Sql);
-    const run = sql.run.bind(sql);
-    // The next seat UPDATE of a batch fails, as a disk error would: the whole batch rolls back.
-    let failOnce = true;
-    jest.spyOn(sql, 'run').mockImplementation((text, params, manager) => {
-      if (failOnce && text.includes('json_each')) {
-        failOnce = false;
-        return Promise.reject(new Error('disk I/O error'));
-      }
-      return run(text, params, manager);
-    });
+    // The next batch's appointments INSERT fails after its seat UPDATE ran: the whole batch rolls back.
+    const failed = failNextBatchScript(t, ['INSERT INTO appointments'], 'error');
     const before = batcher.stats.alone;
     const responses = await Promise.all(Array.from({ length: 10 }, () => t.http.post('/appointments').send(bookingBody(o.code, o.slots[0].id, ++n))));
     jest.restoreAllMocks();
+    expect(failed()).toBe(true);
     expect(batcher.stats.alone).toBeGreaterThan(before);
     expect(tally(responses)).toEqual({ '201': 3, '409 SLOT_FULL': 7 });
     expect((await bookedBySlot(t, o.code, date)).get(o.slots[0].id)).toBe(3);

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Sql } from '../src/database/sql';
+import { expectChanges, inlineParams, Sql } from '../src/database/sql';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -59,5 +59,72 @@ describe('foundation: Sql', () => {
     expect(await t.app.get(TransactionRunner).write((manager) => sql.get<{ two: number }>('SELECT 2 AS two', [], manager))).toEqual({ two: 2 });
     await t.app.get(DataSource).destroy();
     expect(t.app.get(DataSource).isInitialized).toBe(false);
+  });
+});
+
+const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
+
+/** Scripts (TransactionRunner.writeScript, Sql.exec) carry the group-committed batches on SQLite. */
+(onSqlite ? describe : describe.skip)('foundation: write scripts (SQLite)', () => {
+  let t: TestApp;
+  let sql: Sql;
+  let db: TransactionRunner;
+  beforeAll(async () => {
+    t = await createTestApp();
+    sql = t.app.get(Sql);
+    db = t.app.get(TransactionRunner);
+  });
+  afterAll(() => t.destroy());
+
+  const audit = (target: string) =>
+    inlineParams(`INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, 'test', 'sql.script', ?, '{}')`, [new Date().toISOString(), target]);
+  const saved = async (prefix: string) =>
+    (await sql.all<{ target: string }>(`SELECT target FROM audit_log WHERE action = 'sql.script' AND target LIKE ? ORDER BY id`, [`${prefix}%`])).map((r) => r.target);
+
+  it('commits the script planned from what was read, and answers with the plan’s result', async () => {
+    const result = await db.writeScript(
+      (manager) => sql.get<{ n: number }>('SELECT 2 AS n', [], manager),
+      (read) => ({ script: [audit('ok-1'), audit(`ok-${read!.n}`)], result: 'planned from 2' }),
+    );
+    expect(result).toBe('planned from 2');
+    expect(await saved('ok-')).toEqual(['ok-1', 'ok-2']);
+  });
+
+  it.each([
+    ['a statement fails after others ran', [audit('failed-a-1'), 'INSERT INTO no_such_table VALUES (1)', audit('failed-a-2')], /no such table/],
+    ['a statement changes another number of rows than counted on', [audit('failed-b-1'), expectChanges(2), audit('failed-b-2')], /malformed JSON/],
+  ])('keeps nothing of a script when %s, and the next write goes through', async (_, script, error) => {
+    const prefix = (script[0] as string).match(/'(failed-.)-1'/)![1];
+    await expect(db.writeScript(async () => null, () => ({ script, result: null }))).rejects.toThrow(error);
+    expect(await saved(prefix)).toEqual([]);
+    await db.writeScript(async () => null, () => ({ script: [audit(`${prefix}-after`)], result: null }));
+    expect(await saved(prefix)).toEqual([`${prefix}-after`]);
+  });
+
+  it('rolls back when the plan throws, and passes its error on', async () => {
+    const refusal = new Error('the plan refused');
+    await expect(
+      db.writeScript(
+        async () => null,
+        () => {
+          throw refusal;
+        },
+      ),
+    ).rejects.toBe(refusal);
+    expect(await db.writeScript(async () => null, () => ({ script: [audit('after-throw')], result: 'ok' }))).toBe('ok');
+  });
+
+  it('runs alone between the grouped jobs queued around it, each committed once', async () => {
+    const job = (target: string) => db.write((manager) => sql.run(`INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, 'test', 'sql.script', ?, '{}')`, [new Date().toISOString(), target], manager));
+    const all = await Promise.allSettled([
+      job('mix-1'),
+      job('mix-2'),
+      db.writeScript(async () => null, () => ({ script: [audit('mix-3')], result: null })),
+      job('mix-4'),
+      db.writeScript(async () => null, () => ({ script: ['SELECT json(\'no\')'], result: null })),
+      job('mix-5'),
+    ]);
+    expect(all.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((await saved('mix-')).sort()).toEqual(['mix-1', 'mix-2', 'mix-3', 'mix-4', 'mix-5']);
   });
 });

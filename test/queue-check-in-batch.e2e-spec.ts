@@ -1,7 +1,6 @@
 import type { Response } from 'supertest';
-import { Sql } from '../src/database/sql';
 import { CheckInBatcher } from '../src/queue/check-in-batcher';
-import { bearer, bookFor, counterAction, createOffice, expectErrorBody, kioskCheckIn, nik, staffOf, switchMode } from './support/fixtures';
+import { bearer, bookFor, counterAction, createOffice, expectErrorBody, failNextBatchScript, kioskCheckIn, nik, staffOf, switchMode } from './support/fixtures';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** Kiosk check-ins are group-committed on SQLite (src/queue/check-in-batcher.ts) and go one at a time on PostgreSQL. */
@@ -195,31 +194,17 @@ describe('kiosk check-ins arriving together', () => {
   (onSqlite ? describe : describe.skip)('when a batch cannot be committed as a whole (SQLite)', () => {
     afterEach(() => jest.restoreAllMocks());
 
-    /** Makes the first statement of `method` whose text contains every one of `parts` fail, as a disk error would. */
-    function failOnce(method: 'run' | 'all', parts: string[]) {
-      const sql = t.app.get(Sql);
-      const original = sql[method].bind(sql) as (...args: unknown[]) => Promise<unknown>;
-      let failed = false;
-      jest.spyOn(sql, method).mockImplementation(((text: string, params: unknown[], manager: unknown) => {
-        if (!failed && parts.every((part) => text.includes(part))) {
-          failed = true;
-          return Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));
-        }
-        return original(text, params, manager);
-      }) as never);
-      return () => failed;
-    }
-
     it.each([
-      ['the appointments UPDATE fails', 'run' as const, ['UPDATE appointments', 'json_each']],
-      ['the tickets INSERT fails after the day’s numbers were taken', 'all' as const, ['INSERT INTO tickets', 'json_each']],
-    ])('%s: every check-in is still answered, one at a time, with numbers from A001 and no gap', async (_, method, parts) => {
+      ['the appointments UPDATE fails', ['UPDATE appointments', 'json_each'], 'error' as const],
+      ['the tickets INSERT fails after the day’s numbers were taken', ['INSERT INTO tickets', 'json_each'], 'error' as const],
+      ['the tickets INSERT writes another number of rows than decided', ['INSERT INTO tickets', 'json_each'], 'count' as const],
+    ])('%s: every check-in is still answered, one at a time, with numbers from A001 and no gap', async (_, parts, how) => {
       const office = await createOffice(t, { slots: [slot0900] });
       const bookings = await bookMany(office.code, office.slots[0].id, 20);
       t.clock.set(NINE_WIB);
       const batcher = t.app.get(CheckInBatcher);
       const aloneBefore = batcher.stats.alone;
-      const failed = failOnce(method, parts);
+      const failed = failNextBatchScript(t, parts, how);
 
       const answers = await Promise.all(bookings.map((b) => kioskCheckIn(t, b).send({})));
 

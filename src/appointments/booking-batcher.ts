@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Sql } from '../database/sql';
-import { Decision, GroupCommit } from '../database/group-commit';
+import { BatchPlan, Decision, GroupCommit } from '../database/group-commit';
+import { expectChanges, inlineParams } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ServiceMode } from '../service-modes/service-mode.entity';
 import { normalizeFullName } from './applicant.rules';
@@ -13,7 +14,6 @@ import { CreateAppointmentDto } from './dto/appointment.dto';
 
 /** What a booked appointment's view is built from (see `bookedView` in appointments.service.ts). */
 export interface BookedRow {
-  id: number;
   code: string;
   officeCode: string;
   slot: { id: number; date: string; start: string; end: string };
@@ -43,7 +43,7 @@ export class BookingBatcher {
     private readonly sql: Sql,
     private readonly clock: Clock,
   ) {
-    this.group = new GroupCommit(db, (manager, inputs, read) => this.decideAndWrite(manager, inputs, read), { read: (manager, inputs) => this.read(manager, inputs) });
+    this.group = new GroupCommit(db, { read: (manager, inputs) => this.read(manager, inputs), plan: (inputs, read) => this.plan(inputs, read) });
   }
 
   /** Batches written since start, bookings decided in them, and bookings that went one at a time. */
@@ -76,7 +76,7 @@ export class BookingBatcher {
     return { offices, slots, modes, active };
   }
 
-  private async decideAndWrite(manager: EntityManager, inputs: CreateAppointmentDto[], read: BatchRead): Promise<Array<Decision<BookedRow>>> {
+  private plan(inputs: CreateAppointmentDto[], read: BatchRead): BatchPlan<BookedRow> {
     const now = this.clock.now();
     const { offices, slots, modes, active } = read;
     const officeCodes = new Set(offices.map((o) => o.code));
@@ -105,7 +105,6 @@ export class BookingBatcher {
       activeNiks.add(input.applicant.nik);
       return {
         value: {
-          id: 0,
           code: generateBookingCode(),
           officeCode: input.officeCode,
           slot: { id: Number(slot.id), date: slot.date, start: slot.start, end: slot.end },
@@ -121,29 +120,28 @@ export class BookingBatcher {
     });
 
     const booked = outcomes.flatMap((o) => ('value' in o ? [o.value] : []));
-    if (booked.length === 0) return outcomes;
-    const seats = JSON.stringify(Object.fromEntries(taken));
-    const updated = await this.sql.run(
-      `UPDATE slots SET booked = booked + (SELECT value FROM json_each(?1) WHERE key = CAST(slots.id AS TEXT))
-        WHERE id IN (SELECT CAST(key AS INTEGER) FROM json_each(?1))`,
-      [seats],
-      manager,
-    );
-    if (updated.changes !== taken.size) throw new Error('seat counts changed under the batch');
+    if (booked.length === 0) return { decisions: outcomes, script: [] };
     const rows = booked.map((r) => ({ ...r, slotId: r.slot.id, manual: r.manual ? 1 : 0 }));
-    const ids = await this.sql.all<{ id: number; code: string }>(
-      `INSERT INTO appointments (code, "officeCode", "slotId", "serviceType", status, nik, "fullName", phone, email, manual, "createdAt", "updatedAt")
-       SELECT json_extract(value, '$.code'), json_extract(value, '$.officeCode'), json_extract(value, '$.slotId'), json_extract(value, '$.serviceType'),
-              'BOOKED', json_extract(value, '$.nik'), json_extract(value, '$.fullName'), json_extract(value, '$.phone'), json_extract(value, '$.email'),
-              json_extract(value, '$.manual'), json_extract(value, '$.createdAt'), json_extract(value, '$.createdAt')
-         FROM json_each(?)
-       RETURNING id, code`,
-      [JSON.stringify(rows)],
-      manager,
-    );
-    if (ids.length !== booked.length) throw new Error('appointments missing from the booking batch');
-    const idByCode = new Map(ids.map((r) => [r.code, Number(r.id)]));
-    for (const row of booked) row.id = idByCode.get(row.code)!;
-    return outcomes;
+    return {
+      decisions: outcomes,
+      script: [
+        inlineParams(TAKE_SEATS, [JSON.stringify(Object.fromEntries(taken))]),
+        expectChanges(taken.size),
+        inlineParams(INSERT_APPOINTMENTS, [JSON.stringify(rows)]),
+        expectChanges(booked.length),
+      ],
+    };
   }
 }
+
+/** Each slot's seat count moves on by its bookings in the batch (a JSON object: slot id → count). */
+const TAKE_SEATS = `
+  UPDATE slots SET booked = booked + (SELECT value FROM json_each(?1) WHERE key = CAST(slots.id AS TEXT))
+   WHERE id IN (SELECT CAST(key AS INTEGER) FROM json_each(?1))`;
+
+const INSERT_APPOINTMENTS = `
+  INSERT INTO appointments (code, "officeCode", "slotId", "serviceType", status, nik, "fullName", phone, email, manual, "createdAt", "updatedAt")
+  SELECT json_extract(value, '$.code'), json_extract(value, '$.officeCode'), json_extract(value, '$.slotId'), json_extract(value, '$.serviceType'),
+         'BOOKED', json_extract(value, '$.nik'), json_extract(value, '$.fullName'), json_extract(value, '$.phone'), json_extract(value, '$.email'),
+         json_extract(value, '$.manual'), json_extract(value, '$.createdAt'), json_extract(value, '$.createdAt')
+    FROM json_each(?)`;

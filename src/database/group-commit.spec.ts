@@ -1,73 +1,83 @@
 import { EntityManager } from 'typeorm';
-import { Decision, GroupCommit } from './group-commit';
-import { TransactionRunner } from './transaction-runner';
+import { BatchPlan, Decision, GroupCommit } from './group-commit';
+import type { ScriptPlan } from './transaction-runner';
 
 const fakeManager = { name: 'the manager of the write job' } as unknown as EntityManager;
 
 /**
- * A stand-in for the write queue: each job runs on `fakeManager` a turn after it is given, so
- * requests submitted meanwhile pile up for the next batch. The jobs numbered in `failingJobs`
- * (counting from 1) throw after their work ran, as a failed COMMIT would.
+ * A stand-in for TransactionRunner.writeScript: each job reads on `fakeManager` a turn after it is
+ * given, so requests submitted meanwhile pile up for the next batch, and records the script it was
+ * planned. The jobs numbered in `failingJobs` (counting from 1) fail after planning, as a failed
+ * script would.
  */
 function fakeRunner(failingJobs: number[] = []) {
   let jobs = 0;
-  const runner = {
-    write: async <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => {
+  const scripts: string[][] = [];
+  const db = {
+    writeScript: async <R, T>(read: (manager: EntityManager) => Promise<R>, plan: (read: R) => ScriptPlan<T>): Promise<T> => {
       const job = ++jobs;
       await new Promise((r) => setImmediate(r));
-      const result = await work(fakeManager);
+      const { script, result } = plan(await read(fakeManager));
+      scripts.push(script);
       if (failingJobs.includes(job)) throw new Error('SQLITE_IOERR: disk I/O error');
       return result;
     },
   };
-  return runner as unknown as TransactionRunner;
+  return { db, scripts };
 }
 
-/** A decideAndWrite that records every batch it is given and decides each input with `decide`. */
-function recordingDecider<I, O>(decide: (input: I) => Decision<O>) {
+/** Steps that record every batch (and the manager its read ran on) and decide each input with `decide`; one statement per accepted input. */
+function recordingSteps<I, O>(decide: (input: I) => Decision<O>) {
   const batches: I[][] = [];
   const managers: EntityManager[] = [];
-  const decideAndWrite = async (manager: EntityManager, inputs: I[]) => {
-    managers.push(manager);
-    batches.push([...inputs]);
-    return inputs.map(decide);
+  const steps = {
+    read: async (manager: EntityManager, inputs: I[]) => {
+      managers.push(manager);
+      return [...inputs];
+    },
+    plan: (inputs: I[], read: I[]): BatchPlan<O> => {
+      batches.push(read);
+      const decisions = inputs.map(decide);
+      return { decisions, script: decisions.flatMap((d, i) => ('value' in d ? [`write ${String(inputs[i])}`] : [])) };
+    },
   };
-  return { batches, managers, decideAndWrite };
+  return { batches, managers, steps };
 }
 
 const neverAlone = () => Promise.reject(new Error('this request should not have gone alone'));
 
 describe('GroupCommit', () => {
   it('decides the requests submitted while a batch is in flight together, in the next batch', async () => {
-    const db = fakeRunner();
-    const decider = recordingDecider<number, string>((n) => ({ value: `ticket ${n}` }));
-    const group = new GroupCommit(db, decider.decideAndWrite);
+    const { db, scripts } = fakeRunner();
+    const recorder = recordingSteps<number, string>((n) => ({ value: `ticket ${n}` }));
+    const group = new GroupCommit(db, recorder.steps);
 
     const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => group.submit(n, neverAlone)));
 
     expect(answers).toEqual(['ticket 1', 'ticket 2', 'ticket 3', 'ticket 4', 'ticket 5']);
-    expect(decider.batches).toEqual([[1], [2, 3, 4, 5]]);
+    expect(recorder.batches).toEqual([[1], [2, 3, 4, 5]]);
+    expect(scripts).toEqual([['write 1'], ['write 2', 'write 3', 'write 4', 'write 5']]);
     expect(group.stats).toEqual({ batches: 2, decided: 5, alone: 0 });
-    expect(decider.managers).toEqual([fakeManager, fakeManager]);
+    expect(recorder.managers).toEqual([fakeManager, fakeManager]);
   });
 
   it('starts a fresh batch for a request arriving after the queue went idle', async () => {
-    const db = fakeRunner();
-    const decider = recordingDecider<number, number>((n) => ({ value: n * 10 }));
-    const group = new GroupCommit(db, decider.decideAndWrite);
+    const { db } = fakeRunner();
+    const recorder = recordingSteps<number, number>((n) => ({ value: n * 10 }));
+    const group = new GroupCommit(db, recorder.steps);
 
     await expect(group.submit(1, neverAlone)).resolves.toBe(10);
     await expect(group.submit(2, neverAlone)).resolves.toBe(20);
 
-    expect(decider.batches).toEqual([[1], [2]]);
+    expect(recorder.batches).toEqual([[1], [2]]);
     expect(group.stats.batches).toBe(2);
   });
 
   it('answers each caller with its own value or its own error', async () => {
-    const db = fakeRunner();
+    const { db } = fakeRunner();
     const refusals = new Map([3, 5].map((n) => [n, new Error(`refused ${n}`)]));
-    const decider = recordingDecider<number, string>((n) => (refusals.has(n) ? { error: refusals.get(n) } : { value: `ok ${n}` }));
-    const group = new GroupCommit(db, decider.decideAndWrite);
+    const recorder = recordingSteps<number, string>((n) => (refusals.has(n) ? { error: refusals.get(n) } : { value: `ok ${n}` }));
+    const group = new GroupCommit(db, recorder.steps);
 
     const outcomes = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => group.submit(n, neverAlone)));
 
@@ -83,9 +93,9 @@ describe('GroupCommit', () => {
   });
 
   it('sends an {alone: true} decision down the caller’s own path and answers with what that path gives', async () => {
-    const db = fakeRunner();
-    const decider = recordingDecider<string, string>((input) => (input.startsWith('express') ? { alone: true } : { value: `batched ${input}` }));
-    const group = new GroupCommit(db, decider.decideAndWrite);
+    const { db } = fakeRunner();
+    const recorder = recordingSteps<string, string>((input) => (input.startsWith('express') ? { alone: true } : { value: `batched ${input}` }));
+    const group = new GroupCommit(db, recorder.steps);
     const alonePaths: string[] = [];
     const alone = (input: string) => () => {
       alonePaths.push(input);
@@ -100,8 +110,8 @@ describe('GroupCommit', () => {
   });
 
   it('passes a refusal of the alone path on to its caller', async () => {
-    const db = fakeRunner();
-    const group = new GroupCommit<string, string>(db, async (_manager, inputs) => inputs.map(() => ({ alone: true as const })));
+    const { db } = fakeRunner();
+    const group = new GroupCommit<string, string, string[]>(db, recordingSteps<string, string>(() => ({ alone: true })).steps);
     const refusal = new Error('refused on the ordinary path');
 
     await expect(group.submit('x', () => Promise.reject(refusal))).rejects.toBe(refusal);
@@ -109,8 +119,8 @@ describe('GroupCommit', () => {
   });
 
   it('answers a request whose alone path throws at once, and still answers the rest of its batch', async () => {
-    const db = fakeRunner();
-    const group = new GroupCommit<number, string>(db, async (_manager, inputs) => inputs.map((n) => (n === 1 ? { alone: true as const } : { value: `batched ${n}` })));
+    const { db } = fakeRunner();
+    const group = new GroupCommit<number, string, number[]>(db, recordingSteps<number, string>((n) => (n === 1 ? { alone: true } : { value: `batched ${n}` })).steps);
     const thrown = new Error('thrown before any promise');
     const throwingAlone = (): Promise<string> => {
       throw thrown;
@@ -125,31 +135,22 @@ describe('GroupCommit', () => {
     ]);
   });
 
-  it('with a read step, hands each batch what was read for exactly its inputs through writeAfterReading', async () => {
-    const reads: number[][] = [];
-    const db = {
-      writeAfterReading: async <R, T>(read: (manager: EntityManager) => Promise<R>, work: (manager: EntityManager, read: R) => Promise<T>) => {
-        await new Promise((r) => setImmediate(r));
-        return work(fakeManager, await read(fakeManager));
-      },
-    } as unknown as TransactionRunner;
-    const group = new GroupCommit<number, string, Map<number, string>>(db, async (_manager, inputs, names) => inputs.map((n) => ({ value: names.get(n)! })), {
-      read: async (manager, inputs) => {
-        expect(manager).toBe(fakeManager);
-        reads.push([...inputs]);
-        return new Map(inputs.map((n) => [n, `row ${n}`]));
+  it('sends the batch down the alone path when planning it throws', async () => {
+    const { db } = fakeRunner();
+    const group = new GroupCommit<number, string, null>(db, {
+      read: async () => null,
+      plan: () => {
+        throw new Error('a bug in the batch rules');
       },
     });
 
-    const answers = await Promise.all([1, 2, 3].map((n) => group.submit(n, neverAlone)));
-
-    expect(answers).toEqual(['row 1', 'row 2', 'row 3']);
-    expect(reads).toEqual([[1], [2, 3]]);
+    await expect(Promise.all([1, 2].map((n) => group.submit(n, () => Promise.resolve(`alone ${n}`))))).resolves.toEqual(['alone 1', 'alone 2']);
+    expect(group.stats).toEqual({ batches: 0, decided: 0, alone: 2 });
   });
 
   it('sends every request of a batch whose write fails down its alone path, and carries on with the next batch', async () => {
-    const decider = recordingDecider<number, string>((n) => ({ value: `batched ${n}` }));
-    const group = new GroupCommit(fakeRunner([2]), decider.decideAndWrite);
+    const recorder = recordingSteps<number, string>((n) => ({ value: `batched ${n}` }));
+    const group = new GroupCommit(fakeRunner([2]).db, recorder.steps);
     const alone = (n: number) => () => Promise.resolve(`alone ${n}`);
 
     const first = group.submit(1, neverAlone);
@@ -159,7 +160,7 @@ describe('GroupCommit', () => {
 
     await expect(Promise.all(failed)).resolves.toEqual(['alone 2', 'alone 3', 'alone 4']);
     await expect(Promise.all(later)).resolves.toEqual(['batched 5', 'batched 6']);
-    expect(decider.batches).toEqual([[1], [2, 3, 4], [5, 6]]);
+    expect(recorder.batches).toEqual([[1], [2, 3, 4], [5, 6]]);
     expect(group.stats).toEqual({ batches: 2, decided: 3, alone: 3 });
   });
 
@@ -167,13 +168,13 @@ describe('GroupCommit', () => {
     let commit!: () => void;
     const committed = new Promise<void>((r) => (commit = r));
     const db = {
-      write: async <T>(work: (manager: EntityManager) => Promise<T>) => {
-        const result = await work(fakeManager);
+      writeScript: async <R, T>(read: (manager: EntityManager) => Promise<R>, plan: (read: R) => ScriptPlan<T>) => {
+        const { result } = plan(await read(fakeManager));
         await committed;
         return result;
       },
-    } as unknown as TransactionRunner;
-    const group = new GroupCommit<number, string>(db, async (_manager, inputs) => inputs.map((n) => ({ value: `ticket ${n}` })));
+    };
+    const group = new GroupCommit<number, string, number[]>(db, recordingSteps<number, string>((n) => ({ value: `ticket ${n}` })).steps);
     let answered = false;
 
     const answer = group.submit(1, neverAlone).then((value) => {
@@ -188,16 +189,16 @@ describe('GroupCommit', () => {
   });
 
   it('never puts more than maxBatch requests in one batch', async () => {
-    const db = fakeRunner();
-    const decider = recordingDecider<number, number>((n) => ({ value: n }));
-    const group = new GroupCommit(db, decider.decideAndWrite, { maxBatch: 3 });
+    const { db } = fakeRunner();
+    const recorder = recordingSteps<number, number>((n) => ({ value: n }));
+    const group = new GroupCommit(db, recorder.steps, { maxBatch: 3 });
     const inputs = Array.from({ length: 11 }, (_, i) => i + 1);
 
     const answers = await Promise.all(inputs.map((n) => group.submit(n, neverAlone)));
 
     expect(answers).toEqual(inputs);
-    expect(decider.batches.map((b) => b.length)).toEqual([1, 3, 3, 3, 1]);
-    expect(decider.batches.flat()).toEqual(inputs);
+    expect(recorder.batches.map((b) => b.length)).toEqual([1, 3, 3, 3, 1]);
+    expect(recorder.batches.flat()).toEqual(inputs);
     expect(group.stats).toEqual({ batches: 5, decided: 11, alone: 0 });
   });
 });

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { TransactionRunner } from './transaction-runner';
+import type { TransactionRunner } from './transaction-runner';
 
 /**
  * What a batch decided for one request: its result, its refusal, or "alone" for a case the
@@ -15,38 +15,46 @@ interface Waiting<I, O> {
   alone: () => void;
 }
 
+/** A batch's decisions, one per input in order, and the statements that carry out the accepted ones. */
+export interface BatchPlan<O> {
+  decisions: Array<Decision<O>>;
+  /** Statements with their values inlined (see `inlineParams`); empty when nothing is accepted. */
+  script: string[];
+}
+
+export interface BatchSteps<I, O, R> {
+  /** What the decisions rest on: only reads, sent together with the transaction's BEGIN. */
+  read(manager: EntityManager, inputs: I[]): Promise<R>;
+  /** Decides every input from what was read (it runs while the transaction is open: no I/O). */
+  plan(inputs: I[], read: R): BatchPlan<O>;
+}
+
 /**
  * Group commit on SQLite's single writer: the requests that arrive while the previous batch
  * commits are decided together in one write job with set-based statements (a handful per batch
- * instead of several per request), and each is answered only after that job's COMMIT.
+ * instead of several per request), and each is answered only after that job's COMMIT. The job is
+ * two trips through the thread pool: its reads with BEGIN, then its statements with COMMIT as one
+ * script (see TransactionRunner.writeScript).
  *
  * Deciding in memory from reads made inside the job is sound because the write queue runs one job
  * at a time; the database's constraints still refuse what must never happen. If the batch fails as a
  * whole, nothing of it was saved and every request goes again on its own, so a refusal always
  * comes from the same rules as without batching.
  */
-export class GroupCommit<I, O, R = undefined> {
+export class GroupCommit<I, O, R> {
   private readonly waiting: Array<Waiting<I, O>> = [];
   private committing = false;
   /** Batches written since start, requests decided in them, and requests that went alone. */
   readonly stats = { batches: 0, decided: 0, alone: 0 };
 
   private readonly maxBatch: number;
-  private readonly read?: (manager: EntityManager, inputs: I[]) => Promise<R>;
 
-  /**
-   * @param decideAndWrite decides every input of a batch (from `read`'s result) and writes the
-   *   accepted ones; one decision per input, in order.
-   * @param options.read the reads the decisions rest on, only reads: they are sent together with
-   *   the transaction's BEGIN (see TransactionRunner.writeAfterReading).
-   */
   constructor(
-    private readonly db: TransactionRunner,
-    private readonly decideAndWrite: (manager: EntityManager, inputs: I[], read: R) => Promise<Array<Decision<O>>>,
-    options: { maxBatch?: number; read?: (manager: EntityManager, inputs: I[]) => Promise<R> } = {},
+    private readonly db: Pick<TransactionRunner, 'writeScript'>,
+    private readonly steps: BatchSteps<I, O, R>,
+    options: { maxBatch?: number } = {},
   ) {
     this.maxBatch = options.maxBatch ?? 256;
-    this.read = options.read;
   }
 
   /** Through the next batch; `alone` answers instead when the batch cannot decide this request. */
@@ -66,13 +74,13 @@ export class GroupCommit<I, O, R = undefined> {
         let decisions: Array<Decision<O>>;
         try {
           const inputs = batch.map((w) => w.input);
-          const read = this.read;
-          decisions = read
-            ? await this.db.writeAfterReading(
-                (manager) => read(manager, inputs),
-                (manager, result) => this.decideAndWrite(manager, inputs, result),
-              )
-            : await this.db.write((manager) => this.decideAndWrite(manager, inputs, undefined as R));
+          decisions = await this.db.writeScript(
+            (manager) => this.steps.read(manager, inputs),
+            (read) => {
+              const { decisions, script } = this.steps.plan(inputs, read);
+              return { script, result: decisions };
+            },
+          );
         } catch {
           this.stats.alone += batch.length;
           for (const w of batch) w.alone();

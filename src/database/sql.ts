@@ -10,6 +10,7 @@ interface SqliteStatement {
 interface SqliteDatabase {
   prepare(sql: string, callback?: (error: Error | null) => void): SqliteStatement;
   configure(option: 'busyTimeout', value: number): void;
+  exec(sql: string, callback: (error: Error | null) => void): void;
   close(callback?: (error: Error | null) => void): void;
 }
 
@@ -100,6 +101,18 @@ export class Sql implements BeforeApplicationShutdown {
         else resolve({ changes: this.changes, lastId: this.lastID });
       }),
     );
+  }
+
+  /**
+   * A script of several statements in one trip through node-sqlite3's thread pool, on TypeORM's
+   * connection (SQLite only): they run in order and the first that fails stops the script, so none
+   * after it runs, not even outside the transaction SQLite may have rolled back. Values are written
+   * into the text with `inlineParams`, as a script takes no parameters.
+   */
+  exec(script: string): Promise<void> {
+    if (this.isPostgres) return Promise.reject(new Error('Sql.exec runs SQLite scripts'));
+    const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
+    return new Promise((resolve, reject) => connection.exec(script, (error) => (error ? reject(wrap(error, script)) : resolve())));
   }
 
   /** Prepared statements hold the connection open; release them before TypeORM closes it. */
@@ -239,4 +252,78 @@ function once(statement: SqliteStatement): SqliteStatement {
 /** Same shape as TypeORM's QueryFailedError, so `uniqueViolation()` and friends recognise it. */
 function wrap(error: Error & { code?: string }, sql: string): Error {
   return Object.assign(new Error(error.message), { name: 'QueryFailedError', query: sql, driverError: error, code: error.code });
+}
+
+/**
+ * `sql` with its `?` and `?NNN` placeholders replaced by SQLite literals, for a script run by
+ * `Sql.exec` (which takes no parameters). Placeholders inside quoted strings, quoted identifiers
+ * and comments are left alone. Strings become '…' with quotes doubled, the only escape SQLite
+ * string literals have; numbers must be finite; booleans become 1 and 0. A string holding a NUL
+ * is refused: the script is handed to SQLite as a C string, which would end there.
+ */
+export function inlineParams(sql: string, params: unknown[]): string {
+  let out = '';
+  let next = 1;
+  for (let i = 0; i < sql.length; ) {
+    const ch = sql[i];
+    const end = quotedEnd(sql, i);
+    if (end > i) {
+      out += sql.slice(i, end);
+      i = end;
+    } else if (ch === '?') {
+      const digits = /^\d*/.exec(sql.slice(i + 1))![0];
+      const index = digits ? Number(digits) : next;
+      next = Math.max(next, index + 1);
+      if (index < 1 || index > params.length) throw new Error(`no value for placeholder ?${index}`);
+      out += sqlLiteral(params[index - 1]);
+      i += 1 + digits.length;
+    } else {
+      out += ch;
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** Where a quoted string, quoted identifier or comment starting at `i` ends; `i` itself when none starts there. */
+function quotedEnd(sql: string, i: number): number {
+  const ch = sql[i];
+  if (ch === "'" || ch === '"') {
+    // A doubled quote inside is part of the text; the search simply goes on past it.
+    const close = sql.indexOf(ch, i + 1);
+    return close < 0 ? sql.length : close + 1;
+  }
+  if (ch === '-' && sql[i + 1] === '-') {
+    const close = sql.indexOf('\n', i);
+    return close < 0 ? sql.length : close + 1;
+  }
+  if (ch === '/' && sql[i + 1] === '*') {
+    const close = sql.indexOf('*/', i + 2);
+    return close < 0 ? sql.length : close + 2;
+  }
+  return i;
+}
+
+function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`cannot inline ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'string') {
+    if (value.includes('\0')) throw new Error('cannot inline a string holding NUL');
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+  throw new Error(`cannot inline a ${typeof value}`);
+}
+
+/**
+ * A script statement that fails (rolling back the script's transaction, see `Sql.exec`) unless the
+ * statement before it changed exactly `rows` rows: `json()` accepts '1' and refuses the other text.
+ */
+export function expectChanges(rows: number): string {
+  if (!Number.isInteger(rows) || rows < 0) throw new Error(`not a row count: ${rows}`);
+  return `SELECT json(CASE WHEN changes() = ${rows} THEN '1' ELSE 'the statement before changed a number of rows the batch did not count on' END)`;
 }

@@ -8,10 +8,23 @@ export type Work<T> = (manager: EntityManager) => Promise<T>;
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Job<T = unknown> {
-  work: (manager: EntityManager, read: unknown) => Promise<T>;
-  /** Reads the job needs first, started together with BEGIN when the job opens its transaction. */
-  read?: Work<unknown>;
+  work: Work<T>;
   resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What a script job writes, decided from what it read, and the job's result once committed. */
+export interface ScriptPlan<T> {
+  /** Statements with their values inlined (see `inlineParams`), run in order; none is fine. */
+  script: string[];
+  result: T;
+}
+
+/** A job that owns its transaction: see `writeScript`. */
+interface ScriptJob {
+  read: Work<unknown>;
+  plan: (read: unknown) => ScriptPlan<unknown>;
+  resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
@@ -38,7 +51,7 @@ const MAX_PG_ATTEMPTS = 5;
 @Injectable()
 export class TransactionRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(TransactionRunner.name);
-  private readonly pending: Job[] = [];
+  private readonly pending: Array<Job | ScriptJob> = [];
   private draining = false;
   readonly isPostgres: boolean;
 
@@ -62,17 +75,23 @@ export class TransactionRunner implements BeforeApplicationShutdown {
   }
 
   /**
-   * `write` for a job that starts with reads: on SQLite, when the job opens the transaction, `read`
-   * is sent together with BEGIN instead of after it, one trip through the thread pool fewer. `read`
-   * must only read. Run before BEGIN it reads outside the transaction, which sees the same data: no
-   * other write can run in between, the queue is this job's.
+   * A write as a script, for group-committed batches on SQLite (see GroupCommit): `read` goes out
+   * together with BEGIN, `plan` turns what it read into statements, and those run with the COMMIT
+   * in one `Sql.exec`. Two trips through the thread pool in all, where a statement at a time would
+   * take one each, and under load every trip waits for a turn of the busy event loop. The job owns
+   * its transaction, so it runs alone, never in a group. `read` must only read: sent with BEGIN it
+   * may run just before it, which sees the same data, as no other write can come in between.
+   * Any failure rolls the whole script back. SQLite only.
    */
-  writeAfterReading<R, T>(read: Work<R>, work: (manager: EntityManager, read: R) => Promise<T>): Promise<T> {
-    if (this.isPostgres) return this.writePostgres(async (manager) => work(manager, await read(manager)));
-    return this.enqueue<T>({ work: work as Job<T>['work'], read });
+  writeScript<R, T>(read: Work<R>, plan: (read: R) => ScriptPlan<T>): Promise<T> {
+    if (this.isPostgres) return Promise.reject(new Error('writeScript runs SQLite scripts'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ read, plan: plan as ScriptJob['plan'], resolve: resolve as ScriptJob['resolve'], reject });
+      if (!this.draining) void this.drain();
+    });
   }
 
-  private enqueue<T>(job: Pick<Job<T>, 'work' | 'read'>): Promise<T> {
+  private enqueue<T>(job: Pick<Job<T>, 'work'>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ ...job, resolve, reject } as Job);
       if (!this.draining) void this.drain();
@@ -110,7 +129,14 @@ export class TransactionRunner implements BeforeApplicationShutdown {
     this.draining = true;
     try {
       while (this.pending.length > 0) {
-        const group = this.pending.splice(0, MAX_GROUP);
+        const first = this.pending[0];
+        if ('plan' in first) {
+          this.pending.shift();
+          await this.runScript(first).then(first.resolve, first.reject);
+          continue;
+        }
+        const nextScript = this.pending.findIndex((job) => 'plan' in job);
+        const group = this.pending.splice(0, Math.min(MAX_GROUP, nextScript < 0 ? this.pending.length : nextScript)) as Job[];
         await this.commitGroup(group);
       }
     } finally {
@@ -138,16 +164,20 @@ export class TransactionRunner implements BeforeApplicationShutdown {
     for (const job of group) await this.commitGroup([job]);
   }
 
+  /**
+   * BEGIN, COMMIT and the savepoints run as cached prepared statements: through TypeORM each would
+   * prepare, run and finalize a statement, three trips through node-sqlite3's thread pool, and the
+   * writer's throughput is bound by those trips. TypeORM is told the transaction is open, so work
+   * that uses the manager (a `save`, say) does not start a transaction of its own inside it.
+   */
   private async runTransaction(group: Job[]): Promise<{ ok: true; outcomes: Outcome[] } | { ok: false; error: unknown }> {
     const runner = this.dataSource.createQueryRunner();
     const outcomes: Outcome[] = [];
     try {
-      const firstRead = await this.begin(runner, group[0]);
-      if (group.length === 1) {
-        outcomes.push(await this.attempt(runner, group[0], false, firstRead));
-      } else {
-        for (const [i, job] of group.entries()) outcomes.push(await this.attempt(runner, job, true, i === 0 ? firstRead : undefined));
-      }
+      await this.sql.run('BEGIN', [], runner.manager);
+      markTransaction(runner, true);
+      if (group.length === 1) outcomes.push(await this.attempt(runner, group[0], false));
+      else for (const job of group) outcomes.push(await this.attempt(runner, job, true));
       await this.sql.run(outcomes.every((o) => !o.ok) ? 'ROLLBACK' : 'COMMIT', [], runner.manager);
       markTransaction(runner, false);
       return { ok: true, outcomes };
@@ -162,19 +192,26 @@ export class TransactionRunner implements BeforeApplicationShutdown {
     }
   }
 
-  /**
-   * BEGIN, COMMIT and the savepoints run as cached prepared statements: through TypeORM each would
-   * prepare, run and finalize a statement, three trips through node-sqlite3's thread pool, and the
-   * writer's throughput is bound by those trips. TypeORM is told the transaction is open, so work
-   * that uses the manager (a `save`, say) does not start a transaction of its own inside it.
-   */
-  private async begin(runner: QueryRunner, first: Job): Promise<Outcome | undefined> {
-    // Both are waited for even when one fails: a ROLLBACK must never overtake a pending BEGIN.
-    const [begun, read] = await Promise.allSettled([this.sql.run('BEGIN', [], runner.manager), first.read?.(runner.manager)]);
-    if (begun.status === 'rejected') throw begun.reason;
-    markTransaction(runner, true);
-    if (!first.read) return undefined;
-    return read.status === 'fulfilled' ? { ok: true, value: read.value } : { ok: false, error: read.reason };
+  private async runScript(job: ScriptJob): Promise<unknown> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      // Both are waited for even when one fails: a ROLLBACK must never overtake a pending BEGIN.
+      const [begun, read] = await Promise.allSettled([this.sql.run('BEGIN', [], runner.manager), job.read(runner.manager)]);
+      if (begun.status === 'rejected') throw begun.reason;
+      markTransaction(runner, true);
+      try {
+        if (read.status === 'rejected') throw read.reason;
+        const { script, result } = job.plan(read.value);
+        await this.sql.exec([...script, 'COMMIT'].join(';\n'));
+        markTransaction(runner, false);
+        return result;
+      } catch (error) {
+        await this.abandonTransaction(runner);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -190,17 +227,10 @@ export class TransactionRunner implements BeforeApplicationShutdown {
   }
 
   /** One job; inside a group, in a savepoint of its own so a refused job rolls back alone. */
-  private async attempt(runner: QueryRunner, job: Job, savepoint: boolean, earlyRead?: Outcome) {
+  private async attempt(runner: QueryRunner, job: Job, savepoint: boolean): Promise<Outcome> {
     if (savepoint) await this.sql.run('SAVEPOINT job', [], runner.manager);
     try {
-      let read: unknown;
-      if (earlyRead) {
-        if (!earlyRead.ok) throw earlyRead.error;
-        read = earlyRead.value;
-      } else if (job.read) {
-        read = await job.read(runner.manager);
-      }
-      const value = await job.work(runner.manager, read);
+      const value = await job.work(runner.manager);
       if (savepoint) await this.sql.run('RELEASE job', [], runner.manager);
       return { ok: true as const, value };
     } catch (error) {

@@ -5,8 +5,8 @@ import { assertMayAct } from '../appointments/appointment-access';
 import type { AppointmentStatus } from '../appointments/appointment.entity';
 import type { ExpressRequest } from '../appointments/express-request.entity';
 import { Clock } from '../common/clock';
-import { Decision, GroupCommit } from '../database/group-commit';
-import { Sql } from '../database/sql';
+import { BatchPlan, Decision, GroupCommit } from '../database/group-commit';
+import { expectChanges, inlineParams, Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { ServiceMode } from '../service-modes/service-mode.entity';
 import { checkInDecision, CheckInSlot } from './check-in.rules';
@@ -36,17 +36,23 @@ interface CheckInRow extends CheckInSlot {
   manual: number;
   timeZone: string;
   expressId: number | null;
+  /** The office's `A` ticket numbers around today: a JSON object, service date → last number given. */
+  sequences: string | null;
 }
 
 interface BatchRead {
   rows: CheckInRow[];
   modes: ServiceMode[];
+  /** The highest ticket id given so far: the batch's tickets take the ids after it. */
+  lastTicketId: number;
 }
 
 /**
  * Group commit for kiosk check-ins on SQLite (see GroupCommit): per batch one read of the
- * appointments, one of the modes, one UPDATE of the appointments, one upsert of the day's ticket
- * numbers and one INSERT of the tickets, instead of eight statements per check-in. An appointment
+ * appointments (with their office's last ticket numbers), one of the modes, one of the last ticket
+ * id, then one script: an UPDATE of the appointments, an upsert of the day's ticket numbers and an
+ * INSERT of the tickets, instead of eight statements per check-in. Numbers and ids are worked out
+ * from the reads, which no other writer can overtake (the write queue runs one job at a time). An appointment
  * with an express request goes alone (its request is linked to the ticket on the ordinary path).
  * The database still holds the invariants: a status change only from BOOKED, one ticket per
  * appointment and one number per office and day (unique indexes).
@@ -61,7 +67,7 @@ export class CheckInBatcher {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.group = new GroupCommit(db, (manager, inputs, read) => this.decideAndWrite(manager, inputs, read), { read: (manager, inputs) => this.read(manager, inputs) });
+    this.group = new GroupCommit(db, { read: (manager, inputs) => this.read(manager, inputs), plan: (inputs, read) => this.plan(inputs, read) });
   }
 
   get stats() {
@@ -72,16 +78,20 @@ export class CheckInBatcher {
     return this.group.submit(input, alone);
   }
 
-  /** What a batch's decisions rest on: the appointments with their slots, and the modes. */
+  /** What a batch's decisions rest on: the appointments with their slots and ticket numbers, the modes, the last ticket id. */
   private async read(manager: EntityManager, inputs: KioskCheckIn[]): Promise<BatchRead> {
-    const [rows, modes] = await Promise.all([
-      this.sql.all<CheckInRow>(CHECK_IN_ROWS, [JSON.stringify([...new Set(inputs.map((i) => i.code))])], manager),
+    // Whatever its time zone, an office's service date is within a day of the UTC date.
+    const now = this.clock.now().getTime();
+    const utcDate = (days: number) => new Date(now + days * 86_400_000).toISOString().slice(0, 10);
+    const [rows, modes, last] = await Promise.all([
+      this.sql.all<CheckInRow>(CHECK_IN_ROWS, [JSON.stringify([...new Set(inputs.map((i) => i.code))]), utcDate(-1), utcDate(1)], manager),
       this.sql.all<ServiceMode>(`SELECT scope, mode, "expressPolicy", "bookingPolicy", message, "expectedRecoveryAt" FROM service_modes`, [], manager),
+      this.sql.get<{ lastId: number }>(LAST_TICKET_ID, [], manager),
     ]);
-    return { rows, modes };
+    return { rows, modes, lastTicketId: Number(last?.lastId ?? 0) };
   }
 
-  private async decideAndWrite(manager: EntityManager, inputs: KioskCheckIn[], { rows, modes }: BatchRead): Promise<Array<Decision<CheckedIn>>> {
+  private plan(inputs: KioskCheckIn[], { rows, modes, lastTicketId }: BatchRead): BatchPlan<CheckedIn> {
     const now = this.clock.now();
     const at = now.toISOString();
     const byCode = new Map(rows.map((r) => [r.code, r]));
@@ -105,87 +115,80 @@ export class CheckInBatcher {
       accepted.push({ index, row, manual: decision.manual });
       return { alone: true }; // until its ticket is written below
     });
-    if (accepted.length === 0) return decisions;
-
-    const moved = await this.sql.run(
-      `UPDATE appointments SET status = 'CHECKED_IN', "updatedAt" = ? WHERE status = 'BOOKED' AND id IN (SELECT value FROM json_each(?))`,
-      [at, JSON.stringify(accepted.map((a) => a.row.id))],
-      manager,
-    );
-    if (moved.changes !== accepted.length) throw new Error('appointments changed under the check-in batch');
+    if (accepted.length === 0) return { decisions, script: [] };
 
     // Ticket numbers: each office-day's `A` sequence moves on by its number of check-ins at once.
     const days = new Map<string, { officeCode: string; serviceDate: string; count: number; next: number }>();
     const dateIn = new Map<string, string>();
-    const dayKeys = accepted.map(({ row }) => {
+    let nextId = lastTicketId + 1;
+    const tickets = accepted.map(({ row, manual }) => {
       let serviceDate = dateIn.get(row.timeZone);
       if (!serviceDate) dateIn.set(row.timeZone, (serviceDate = serviceDateOf(now, row)));
       const key = `${row.officeCode}/${serviceDate}`;
-      const day = days.get(key) ?? { officeCode: row.officeCode, serviceDate, count: 0, next: 0 };
+      let day = days.get(key);
+      if (!day) {
+        const lastNumber = Number((JSON.parse(row.sequences ?? '{}') as Record<string, number>)[serviceDate] ?? 0);
+        days.set(key, (day = { officeCode: row.officeCode, serviceDate, count: 0, next: lastNumber + 1 }));
+      }
       day.count += 1;
-      days.set(key, day);
-      return key;
-    });
-    const sequences = await this.sql.all<{ officeCode: string; serviceDate: string; value: number }>(
-      NEXT_TICKET_NUMBERS,
-      [JSON.stringify([...days.values()].map(({ officeCode, serviceDate, count }) => ({ officeCode, serviceDate, count })))],
-      manager,
-    );
-    for (const s of sequences) {
-      const day = days.get(`${s.officeCode}/${s.serviceDate}`)!;
-      day.next = Number(s.value) - day.count + 1;
-    }
-
-    const tickets = accepted.map(({ row, manual }, i) => {
-      const day = days.get(dayKeys[i])!;
-      return newTicket(row.officeCode, day.serviceDate, now, day.next++, {
+      const ticket = newTicket(row.officeCode, serviceDate, now, day.next++, {
         ...APPOINTMENT_FACTS,
         appointmentId: Number(row.id),
         serviceType: row.serviceType,
         manual,
         slotStartsAt: row.startsAt,
       });
+      ticket.id = nextId++;
+      return ticket;
     });
-    const ids = await this.sql.all<{ id: number; appointmentId: number }>(
-      INSERT_TICKETS,
-      [JSON.stringify(tickets.map((t) => ({ ...t, priority: t.priority ? 1 : 0, manual: t.manual ? 1 : 0 })))],
-      manager,
-    );
-    if (ids.length !== tickets.length) throw new Error('tickets missing from the check-in batch');
-    const idByAppointment = new Map(ids.map((r) => [Number(r.appointmentId), Number(r.id)]));
-    accepted.forEach(({ index, row }, i) => {
-      const ticket = tickets[i];
-      ticket.id = idByAppointment.get(ticket.appointmentId!)!;
-      decisions[index] = { value: { ticket, appointmentCode: row.code, express: null } };
-    });
-    return decisions;
+    accepted.forEach(({ index, row }, i) => (decisions[index] = { value: { ticket: tickets[i], appointmentCode: row.code, express: null } }));
+
+    const advances = [...days.values()].map(({ officeCode, serviceDate, count }) => ({ officeCode, serviceDate, count }));
+    return {
+      decisions,
+      script: [
+        inlineParams(MARK_CHECKED_IN, [at, JSON.stringify(accepted.map((a) => a.row.id))]),
+        expectChanges(accepted.length),
+        inlineParams(ADVANCE_TICKET_NUMBERS, [JSON.stringify(advances)]),
+        expectChanges(days.size),
+        inlineParams(INSERT_TICKETS, [JSON.stringify(tickets.map((t) => ({ ...t, priority: t.priority ? 1 : 0, manual: t.manual ? 1 : 0 })))]),
+        expectChanges(tickets.length),
+      ],
+    };
   }
 }
 
 /** A kiosk check-in's ticket: never priority (staff only), never express (those go alone). */
 const APPOINTMENT_FACTS = { kind: 'APPOINTMENT', appointmentId: null, serviceType: 'NEW', priority: false, manual: false, slotStartsAt: null, expressActive: false } as const;
 
+/** ?1: the booking codes (a JSON array); ?2 and ?3: the first and last service date whose ticket numbers are read. */
 const CHECK_IN_ROWS = `
   SELECT a.id, a.code, a.nik, a."officeCode", a."serviceType", a.status, a.manual,
-         s.date, s.start, s."end", s."startsAt", s."endsAt", o."timeZone", er.id AS "expressId"
+         s.date, s.start, s."end", s."startsAt", s."endsAt", o."timeZone", er.id AS "expressId",
+         (SELECT json_group_object(d."serviceDate", d.value) FROM daily_sequences d
+           WHERE d."officeCode" = a."officeCode" AND d."serviceDate" BETWEEN ?2 AND ?3 AND d.name = 'A') AS sequences
     FROM appointments a
     JOIN slots s ON s.id = a."slotId"
     JOIN offices o ON o.code = a."officeCode"
     LEFT JOIN express_requests er ON er."appointmentId" = a.id
-   WHERE a.code IN (SELECT value FROM json_each(?))`;
+   WHERE a.code IN (SELECT value FROM json_each(?1))`;
+
+/** The ids tickets took so far: AUTOINCREMENT's record, or the largest id where that is behind. */
+const LAST_TICKET_ID = `
+  SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'tickets'), 0), coalesce((SELECT max(id) FROM tickets), 0)) AS "lastId"`;
+
+const MARK_CHECKED_IN = `UPDATE appointments SET status = 'CHECKED_IN', "updatedAt" = ? WHERE status = 'BOOKED' AND id IN (SELECT value FROM json_each(?))`;
 
 // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
-const NEXT_TICKET_NUMBERS = `
+const ADVANCE_TICKET_NUMBERS = `
   INSERT INTO daily_sequences ("officeCode", "serviceDate", name, value)
   SELECT json_extract(value, '$.officeCode'), json_extract(value, '$.serviceDate'), 'A', json_extract(value, '$.count') FROM json_each(?) WHERE true
-  ON CONFLICT ("officeCode", "serviceDate", name) DO UPDATE SET value = daily_sequences.value + excluded.value
-  RETURNING "officeCode", "serviceDate", value`;
+  ON CONFLICT ("officeCode", "serviceDate", name) DO UPDATE SET value = daily_sequences.value + excluded.value`;
 
 const INSERT_TICKETS = `
-  INSERT INTO tickets ("officeCode", "serviceDate", number, kind, "appointmentId", "serviceType", priority, status, manual,
+  INSERT INTO tickets (id, "officeCode", "serviceDate", number, kind, "appointmentId", "serviceType", priority, status, manual,
                        "slotStartsAt", "checkedInAt", "recallCount", "callKey")
-  SELECT json_extract(value, '$.officeCode'), json_extract(value, '$.serviceDate'), json_extract(value, '$.number'), json_extract(value, '$.kind'),
-         json_extract(value, '$.appointmentId'), json_extract(value, '$.serviceType'), json_extract(value, '$.priority'), 'WAITING',
-         json_extract(value, '$.manual'), json_extract(value, '$.slotStartsAt'), json_extract(value, '$.checkedInAt'), 0, json_extract(value, '$.callKey')
-    FROM json_each(?)
-  RETURNING id, "appointmentId"`;
+  SELECT json_extract(value, '$.id'), json_extract(value, '$.officeCode'), json_extract(value, '$.serviceDate'), json_extract(value, '$.number'),
+         json_extract(value, '$.kind'), json_extract(value, '$.appointmentId'), json_extract(value, '$.serviceType'), json_extract(value, '$.priority'),
+         'WAITING', json_extract(value, '$.manual'), json_extract(value, '$.slotStartsAt'), json_extract(value, '$.checkedInAt'), 0, json_extract(value, '$.callKey')
+    FROM json_each(?)`;

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { Sql } from '../../src/database/sql';
 import type { TestApp } from './test-app';
 
 /** NIKs with valid birth dates: digits 7-12 are DDMMYY (women +40). `nik(n)` gives distinct ones. */
@@ -138,4 +139,29 @@ export function freePort(): Promise<number> {
       server.close(() => done(port));
     });
   });
+}
+
+/**
+ * Makes the next group-committed batch script (see TransactionRunner.writeScript) fail at its
+ * statement whose SQL contains every one of `parts`, after the statements before it have run:
+ * - `'error'`: that statement is swapped for one that fails as it runs (it breaks the slots' CHECK),
+ *   as a disk error would;
+ * - `'count'`: it runs, and the row count checked after it is raised by one, as if it had touched
+ *   other rows than the batch decided on.
+ * The whole batch must then roll back. Returns whether it has fired.
+ */
+export function failNextBatchScript(t: TestApp, parts: string[], how: 'error' | 'count'): () => boolean {
+  const sql = t.app.get(Sql);
+  const exec = sql.exec.bind(sql);
+  let fired = false;
+  jest.spyOn(sql, 'exec').mockImplementation((script) => {
+    const statements = script.split(';\n');
+    const at = statements.findIndex((statement) => parts.every((part) => statement.includes(part)));
+    if (fired || at < 0) return exec(script);
+    fired = true;
+    if (how === 'error') statements[at] = 'UPDATE slots SET booked = capacity + 1';
+    else statements[at + 1] = statements[at + 1].replace(/changes\(\) = (\d+)/, (_, n: string) => `changes() = ${Number(n) + 1}`);
+    return exec(statements.join(';\n'));
+  });
+  return () => fired;
 }
