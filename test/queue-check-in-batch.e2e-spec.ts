@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { CheckInBatcher } from '../src/queue/check-in-batcher';
-import { bearer, bookFor, counterAction, createOffice, expectErrorBody, failNextBatchScript, kioskCheckIn, nik, staffOf, switchMode } from './support/fixtures';
+import { applicant, bearer, bookFor, counterAction, createOffice, expectErrorBody, failNextBatchScript, kioskCheckIn, nik, shiftIso, staffOf, switchMode } from './support/fixtures';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** Kiosk check-ins are group-committed on SQLite (src/queue/check-in-batcher.ts) and go one at a time on PostgreSQL. */
@@ -188,6 +188,41 @@ describe('kiosk check-ins arriving together', () => {
       const called = await counterAction(t, main.staff, main.code, 1, 'call-next').expect(200);
 
       expect(called.body).toEqual(expect.objectContaining({ id: first.body.id, number: 'A001', status: 'CALLED' }));
+    });
+  });
+
+  describe('a burst into a queue that is already waiting', () => {
+    const slot0930 = { date: DAY, start: '09:30', end: '10:00', capacity: 100 };
+
+    it('answers each check-in with its place in call order, counting the tickets already waiting, a priority one and walk-ins included', async () => {
+      const office = await createOffice(t, { counters: 1, slots: [slot0900, slot0930] });
+      const staff = await staffOf(t, office.code);
+      const [s0900, s0930] = [office.slots.find((s) => s.start === '09:00')!, office.slots.find((s) => s.start === '09:30')!];
+      const early = await bookMany(office.code, s0900.id, 12);
+      const late = await bookMany(office.code, s0930.id, 12);
+
+      // Already waiting at 08:50, one after the other: two of the later slot, one of the earlier slot
+      // (it sorts ahead of them), a walk-in (after every appointment) and a priority check-in (first).
+      t.clock.set(shiftIso(NINE_WIB, -10));
+      for (const booking of [late[0], late[1], early[0]]) await kioskCheckIn(t, booking).send({}).expect(201);
+      await t.http.post(`/offices/${office.code}/walk-ins`).set(bearer(staff)).send({ serviceType: 'NEW', applicant: applicant(++person) }).expect(201);
+      await t.http.post(`/appointments/${late[2].code}/check-in`).set(bearer(staff)).send({ priority: true }).expect(201);
+
+      t.clock.set(NINE_WIB);
+      const burst = [...early.slice(1), ...late.slice(3)];
+      const answers = await Promise.all(burst.map((b) => kioskCheckIn(t, b).send({})));
+
+      expect(answers.map((r) => r.status)).toEqual(burst.map(() => 201));
+      const queue = await waitingQueue(office.code, staff);
+      expect(queue).toHaveLength(5 + burst.length);
+      const placeOf = new Map(queue.map((entry) => [entry.id, entry.position]));
+      expect(answers.map((r) => r.body.position)).toEqual(answers.map((r) => placeOf.get(r.body.id)));
+      // The earlier slot's newcomers come before the later slot's, all after the priority ticket and
+      // the early one already waiting, and the walk-in stays last.
+      expect(answers.filter((r) => early.some((b) => b.code === r.body.appointmentCode)).map((r) => r.body.position).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 11 }, (_, i) => i + 3),
+      );
+      expect(queue[queue.length - 1].number).toBe('W001');
     });
   });
 

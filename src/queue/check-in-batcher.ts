@@ -11,6 +11,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import type { ServiceMode } from '../service-modes/service-mode.entity';
 import { checkInDecision, CheckInSlot } from './check-in.rules';
 import { newTicket, serviceDateOf } from './new-ticket';
+import { AFTER_ANY_NUMBER, callKeyUpTo, positionsOfNewTickets } from './queue.rules';
 import type { Ticket } from './ticket.entity';
 
 export interface KioskCheckIn {
@@ -21,6 +22,11 @@ export interface KioskCheckIn {
 
 export interface CheckedIn {
   ticket: Ticket;
+  /**
+   * The ticket's place in the queue where the batch counts it (beside its COMMIT); undefined, or
+   * resolving to undefined, when the caller has to count it itself.
+   */
+  position?: Promise<number | undefined>;
   appointmentCode: string;
   /** The appointment's express request, now linked to the ticket (never in a batch: those go alone). */
   express: ExpressRequest | null;
@@ -41,6 +47,8 @@ interface CheckInRow extends CheckInSlot {
 }
 
 interface BatchRead {
+  /** The moment the batch checks in at: its tickets' check-in time. */
+  now: Date;
   rows: CheckInRow[];
   modes: ServiceMode[];
   /** The highest ticket id given so far: the batch's tickets take the ids after it. */
@@ -80,19 +88,18 @@ export class CheckInBatcher {
 
   /** What a batch's decisions rest on: the appointments with their slots and ticket numbers, the modes, the last ticket id. */
   private async read(manager: EntityManager, inputs: KioskCheckIn[]): Promise<BatchRead> {
+    const now = this.clock.now();
     // Whatever its time zone, an office's service date is within a day of the UTC date.
-    const now = this.clock.now().getTime();
-    const utcDate = (days: number) => new Date(now + days * 86_400_000).toISOString().slice(0, 10);
+    const utcDate = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
     const [rows, modes, last] = await Promise.all([
       this.sql.all<CheckInRow>(CHECK_IN_ROWS, [JSON.stringify([...new Set(inputs.map((i) => i.code))]), utcDate(-1), utcDate(1)], manager),
       this.sql.all<ServiceMode>(`SELECT scope, mode, "expressPolicy", "bookingPolicy", message, "expectedRecoveryAt" FROM service_modes`, [], manager),
       this.sql.get<{ lastId: number }>(LAST_TICKET_ID, [], manager),
     ]);
-    return { rows, modes, lastTicketId: Number(last?.lastId ?? 0) };
+    return { now, rows, modes, lastTicketId: Number(last?.lastId ?? 0) };
   }
 
-  private plan(inputs: KioskCheckIn[], { rows, modes, lastTicketId }: BatchRead): BatchPlan<CheckedIn> {
-    const now = this.clock.now();
+  private plan(inputs: KioskCheckIn[], { now, rows, modes, lastTicketId }: BatchRead): BatchPlan<CheckedIn> {
     const at = now.toISOString();
     const byCode = new Map(rows.map((r) => [r.code, r]));
     const global = modes.find((m) => m.scope === 'global')!;
@@ -141,7 +148,10 @@ export class CheckInBatcher {
       ticket.id = nextId++;
       return ticket;
     });
-    accepted.forEach(({ index, row }, i) => (decisions[index] = { value: { ticket: tickets[i], appointmentCode: row.code, express: null } }));
+    const positions = this.positionsOf(tickets, lastTicketId, now);
+    accepted.forEach(({ index, row }, i) => {
+      decisions[index] = { value: { ticket: tickets[i], position: positions.then((all) => all?.[i]), appointmentCode: row.code, express: null } };
+    });
 
     const advances = [...days.values()].map(({ officeCode, serviceDate, count }) => ({ officeCode, serviceDate, count }));
     return {
@@ -155,6 +165,30 @@ export class CheckInBatcher {
         expectChanges(tickets.length),
       ],
     };
+  }
+
+  /**
+   * The batch's tickets' places in their queues, counted on a read connection while the batch's
+   * script runs: per office, day and slot, the waiting tickets that sort before a kiosk ticket
+   * issued now (AFTER_ANY_NUMBER), among those issued before the batch (ids up to `lastTicketId`,
+   * so the batch's own are left out even when the count runs after its COMMIT), plus the batch's
+   * own ahead. Undefined if the count fails: the caller then counts each one itself.
+   */
+  private positionsOf(tickets: Ticket[], lastTicketId: number, now: Date): Promise<number[] | undefined> {
+    const groups = new Map<string, { officeCode: string; serviceDate: string; bound: string }>();
+    const groupOf = (t: Ticket) => `${t.officeCode}/${t.serviceDate}/${t.slotStartsAt}`;
+    for (const t of tickets) {
+      const bound = callKeyUpTo({ ...APPOINTMENT_FACTS, slotStartsAt: t.slotStartsAt, checkedInAt: now.toISOString() }) + AFTER_ANY_NUMBER;
+      groups.set(groupOf(t), { officeCode: t.officeCode, serviceDate: t.serviceDate, bound });
+    }
+    const keys = [...groups.keys()];
+    return this.sql
+      .all<{ ahead: number }>(WAITING_AHEAD, [JSON.stringify([...groups.values()]), lastTicketId])
+      .then((counts) => {
+        const ahead = new Map(keys.map((key, i) => [key, Number(counts[i].ahead)]));
+        return positionsOfNewTickets(tickets, (t) => ahead.get(groupOf(t))!);
+      })
+      .catch(() => undefined);
   }
 }
 
@@ -172,6 +206,14 @@ const CHECK_IN_ROWS = `
     JOIN offices o ON o.code = a."officeCode"
     LEFT JOIN express_requests er ON er."appointmentId" = a.id
    WHERE a.code IN (SELECT value FROM json_each(?1))`;
+
+/** For each queue and call-key bound of ?1, in order, the waiting tickets up to id ?2 that sort before the bound. */
+const WAITING_AHEAD = `
+  SELECT (SELECT COUNT(*) FROM tickets w
+           WHERE w."officeCode" = json_extract(g.value, '$.officeCode') AND w."serviceDate" = json_extract(g.value, '$.serviceDate')
+             AND w.status = 'WAITING' AND w."callKey" < json_extract(g.value, '$.bound') AND w.id <= ?2) AS ahead
+    FROM json_each(?1) g
+   ORDER BY g.key`;
 
 /** The ids tickets took so far: AUTOINCREMENT's record, or the largest id where that is behind. */
 const LAST_TICKET_ID = `

@@ -1,4 +1,4 @@
-import { CallOrderFacts, callKey, canTicketMove, compareCallOrder, estimateWaitMinutes, EXPRESS_FLAG_INDEX, meanServiceMinutes, sequenceName, ticketNumber, withExpressFlag } from './queue.rules';
+import { AFTER_ANY_NUMBER, CallOrderFacts, callKey, callKeyUpTo, canTicketMove, compareCallOrder, estimateWaitMinutes, EXPRESS_FLAG_INDEX, meanServiceMinutes, sequenceName, positionsOfNewTickets, ticketNumber, withExpressFlag } from './queue.rules';
 import type { TicketStatus } from './ticket.entity';
 
 const SLOT_0900 = '2030-03-04T02:00:00.000Z';
@@ -138,5 +138,38 @@ describe('meanServiceMinutes', () => {
     ['exactly the minimum counts', [12, 18], [12, 18], 2, 7, 15],
   ])('%s', (_, inMode, all, min, fallback, expected) => {
     expect(meanServiceMinutes(inMode, all, min, fallback)).toBe(expected);
+  });
+});
+
+describe('callKeyUpTo and AFTER_ANY_NUMBER', () => {
+  const facts = { priority: false, expressActive: false, kind: 'APPOINTMENT' as const, slotStartsAt: '2030-03-04T02:00:00.000Z', checkedInAt: '2030-03-04T02:05:00.000Z' };
+
+  it('is the key without its number', () => {
+    expect(callKey({ ...facts, number: 'A007' })).toBe(`${callKeyUpTo(facts)}    A007`);
+  });
+
+  it('bounds from above every key with the same facts, whatever the number, and no later one', () => {
+    const bound = callKeyUpTo(facts) + AFTER_ANY_NUMBER;
+    for (const number of ['A001', 'A999', 'A1000', 'A99999999', 'W1']) expect(callKey({ ...facts, number }) < bound).toBe(true);
+    expect(callKey({ ...facts, checkedInAt: '2030-03-04T02:05:00.001Z', number: 'A001' }) > bound).toBe(true);
+    expect(callKey({ ...facts, slotStartsAt: '2030-03-04T02:30:00.000Z', checkedInAt: '2030-03-04T01:00:00.000Z', number: 'A001' }) > bound).toBe(true);
+  });
+});
+
+describe('positionsOfNewTickets', () => {
+  const ticket = (officeCode: string, callKey: string) => ({ officeCode, serviceDate: '2030-03-04', callKey });
+
+  it('adds the tickets already waiting ahead to those of the batch ahead in the same queue', () => {
+    const batch = [ticket('JKT', 'c'), ticket('JKT', 'a'), ticket('DPS', 'b'), ticket('JKT', 'b')];
+    const alreadyAhead = new Map([
+      ['JKT', 5],
+      ['DPS', 0],
+    ]);
+    expect(positionsOfNewTickets(batch, (t) => alreadyAhead.get(t.officeCode)!)).toEqual([8, 6, 1, 7]);
+  });
+
+  it('keeps queues of different days apart', () => {
+    const batch = [ticket('JKT', 'b'), { ...ticket('JKT', 'a'), serviceDate: '2030-03-05' }];
+    expect(positionsOfNewTickets(batch, () => 0)).toEqual([1, 1]);
   });
 });

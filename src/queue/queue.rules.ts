@@ -26,7 +26,30 @@ export const EXPRESS_FLAG_INDEX = 1;
 const NO_SLOT = '9999-12-31T23:59:59.999Z';
 
 export function callKey(facts: CallOrderFacts): string {
-  return [facts.priority ? '0' : '1', facts.expressActive ? '0' : '1', facts.kind === 'APPOINTMENT' ? '0' : '1', facts.slotStartsAt ?? NO_SLOT, facts.checkedInAt, facts.number.padStart(8, ' ')].join('');
+  return callKeyUpTo(facts) + facts.number.padStart(8, ' ');
+}
+
+/** The call key without its last part, the number: shared by every ticket with these facts. */
+export function callKeyUpTo(facts: Omit<CallOrderFacts, 'number'>): string {
+  return [facts.priority ? '0' : '1', facts.expressActive ? '0' : '1', facts.kind === 'APPOINTMENT' ? '0' : '1', facts.slotStartsAt ?? NO_SLOT, facts.checkedInAt].join('');
+}
+
+/**
+ * Appended to `callKeyUpTo(facts)`, it sorts after the key of every ticket with those facts,
+ * whatever its number (numbers are space-padded letters and digits, all below '~').
+ */
+export const AFTER_ANY_NUMBER = '~';
+
+/**
+ * The places in their office-day's queues of tickets issued together: the tickets already waiting
+ * ahead of each (`waitingAhead`, counted before any of these was written) and those of its own
+ * queue among these that sort before it.
+ */
+export function positionsOfNewTickets<T extends { officeCode: string; serviceDate: string; callKey: string }>(tickets: T[], waitingAhead: (ticket: T) => number): number[] {
+  return tickets.map((ticket) => {
+    const newAhead = tickets.filter((t) => t.officeCode === ticket.officeCode && t.serviceDate === ticket.serviceDate && t.callKey < ticket.callKey).length;
+    return waitingAhead(ticket) + newAhead + 1;
+  });
 }
 
 export function withExpressFlag(key: string, expressActive: boolean): string {

@@ -174,7 +174,7 @@ export class TicketsService {
         ? await this.checkIns.checkIn({ code: bookingCodeOr404(code), nik: caller.nik }, () => this.writeCheckIn(code, caller, priority))
         : await this.writeCheckIn(code, caller, priority);
     this.events.changed(written.ticket.officeCode, { type: 'check-in', ticketNumber: written.ticket.number });
-    return this.freshView(written.ticket, written.appointmentCode, written.express);
+    return this.freshView(written);
   }
 
   private writeCheckIn(code: string, caller: AppointmentCaller, priority: boolean | undefined): Promise<CheckedIn> {
@@ -209,16 +209,13 @@ export class TicketsService {
   }
 
   /**
-   * The view of a ticket just issued, from what the caller already holds: one query for its
-   * position; the estimate basis and the mode come from their short caches.
+   * The view of a ticket just issued, from what the caller already holds: its position from the
+   * check-in batch, or else one query; the estimate basis and the mode come from their short caches.
    */
-  private async freshView(ticket: Ticket, appointmentCode: string | null, express: ExpressRequest | null): Promise<TicketView> {
+  private async freshView({ ticket, position: counted, appointmentCode, express }: CheckedIn): Promise<TicketView> {
     const mode = await this.modes.effectiveForDisplay(ticket.officeCode);
-    const [ahead, basis] = await Promise.all([
-      this.ticketsAhead(ticket.id),
-      this.estimates.basis(ticket.officeCode, mode.mode),
-    ]);
-    const position = Number(ahead?.ahead ?? 0) + 1;
+    const [known, basis] = await Promise.all([counted, this.estimates.basis(ticket.officeCode, mode.mode)]);
+    const position = known ?? Number((await this.ticketsAhead(ticket.id))?.ahead ?? 0) + 1;
     return ticketView(ticket, {
       appointmentCode,
       express: express && { request: express, position: await this.expressRequests.positionOf(express) },
