@@ -30,6 +30,7 @@ describe('loadConfig', () => {
     expect(config.database.type).toBe('sqlite');
     expect(config.database.path).toBe(join('data', 'passport-queue.sqlite'));
     expect(config.database.url).toBeUndefined();
+    expect(config.database.sqliteCacheMb).toBe(64);
     expect(config.auth.adminUsername).toBe('admin');
     expect(config.auth.adminPassword).toBeUndefined();
     expect(config.auth.jwtSecret).toBe(SECRET);
@@ -48,11 +49,12 @@ describe('loadConfig', () => {
       ADMIN_PASSWORD: 'a-long-admin-password',
       SEED_DEMO: 'true',
       NODE_ENV: 'production',
+      SQLITE_CACHE_MB: '256',
     });
     expect(config).toMatchObject({
       port: 8080,
       production: true,
-      database: { type: 'postgres', url: 'postgres://queue:pw@db:5432/queue' },
+      database: { type: 'postgres', url: 'postgres://queue:pw@db:5432/queue', sqliteCacheMb: 256 },
       auth: { adminUsername: 'root.admin', adminPassword: 'a-long-admin-password' },
       seedDemo: true,
     });
@@ -70,6 +72,8 @@ describe('loadConfig', () => {
     ['ADMIN_PASSWORD', { ADMIN_PASSWORD: 'short-pw' }],
     ['ADMIN_USERNAME', { ADMIN_USERNAME: 'a b' }],
     ['SEED_DEMO', { SEED_DEMO: 'maybe' }],
+    ['SQLITE_CACHE_MB', { SQLITE_CACHE_MB: '1' }],
+    ['SQLITE_CACHE_MB', { SQLITE_CACHE_MB: 'lots' }],
   ])('rejects a bad %s: %j', (variable, env) => {
     const error = failure(env);
     expect(error.message).toContain(variable);

@@ -16,6 +16,8 @@ export interface AppConfig {
     url?: string;
     /** Log every SQL statement (debugging only). */
     logging: boolean;
+    /** SQLite's page cache on the write connection, in MiB. */
+    sqliteCacheMb: number;
   };
   auth: {
     jwtSecret: string;
@@ -138,7 +140,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port: readInt(env, 'PORT', 3000, 0, 65535),
     production,
-    database: { type: dbType, path, url, logging: readBool(env, 'DB_LOGGING', false) },
+    database: { type: dbType, path, url, logging: readBool(env, 'DB_LOGGING', false), sqliteCacheMb: readInt(env, 'SQLITE_CACHE_MB', 64, 2, 4096) },
     auth: {
       jwtSecret: secretFromEnv ?? demoJwtSecret(dataDir),
       jwtSecretSource: secretFromEnv ? 'environment' : 'generated',

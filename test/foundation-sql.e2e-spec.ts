@@ -81,6 +81,10 @@ const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
   const saved = async (prefix: string) =>
     (await sql.all<{ target: string }>(`SELECT target FROM audit_log WHERE action = 'sql.script' AND target LIKE ? ORDER BY id`, [`${prefix}%`])).map((r) => r.target);
 
+  it('gives the write connection the configured page cache (SQLITE_CACHE_MB, 64 MiB by default)', async () => {
+    expect(await t.app.get(DataSource).query('PRAGMA cache_size')).toEqual([{ cache_size: -64 * 1024 }]);
+  });
+
   it('commits the script planned from what was read, and answers with the plan’s result', async () => {
     const result = await db.writeScript(
       (manager) => sql.get<{ n: number }>('SELECT 2 AS n', [], manager),
@@ -99,6 +103,12 @@ const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
     expect(await saved(prefix)).toEqual([]);
     await db.writeScript(async () => null, () => ({ script: [audit(`${prefix}-after`)], result: null }));
     expect(await saved(prefix)).toEqual([`${prefix}-after`]);
+  });
+
+  it('fails a script without carrying its text, whose values (names, NIKs) must never reach a log', async () => {
+    const failure = await db.writeScript(async () => null, () => ({ script: [audit('3174015508850001 Budi'), 'INSERT INTO no_such_table VALUES (1)'], result: null })).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect(JSON.stringify({ ...(failure as object), message: (failure as Error).message })).not.toContain('3174015508850001');
   });
 
   it('rolls back when the plan throws, and passes its error on', async () => {

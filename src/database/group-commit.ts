@@ -25,7 +25,7 @@ export interface BatchPlan<O> {
 export interface BatchSteps<I, O, R> {
   /** What the decisions rest on: only reads, sent together with the transaction's BEGIN. */
   read(manager: EntityManager, inputs: I[]): Promise<R>;
-  /** Decides every input from what was read (it runs while the transaction is open: no I/O). */
+  /** Decides every input from what was read. It runs while the transaction is open, so it returns at once, waiting for nothing. */
   plan(inputs: I[], read: R): BatchPlan<O>;
 }
 

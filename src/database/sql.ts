@@ -112,7 +112,8 @@ export class Sql implements BeforeApplicationShutdown {
   exec(script: string): Promise<void> {
     if (this.isPostgres) return Promise.reject(new Error('Sql.exec runs SQLite scripts'));
     const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
-    return new Promise((resolve, reject) => connection.exec(script, (error) => (error ? reject(wrap(error, script)) : resolve())));
+    // The error does not carry the script: its values (names, NIKs) must not reach a log.
+    return new Promise((resolve, reject) => connection.exec(script, (error) => (error ? reject(wrap(error, 'a batch script')) : resolve())));
   }
 
   /** Prepared statements hold the connection open; release them before TypeORM closes it. */

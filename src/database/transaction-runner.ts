@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
 import { Sql } from './sql';
@@ -49,7 +49,7 @@ const MAX_PG_ATTEMPTS = 5;
  * this process. Serialization failures and deadlocks are retried.
  */
 @Injectable()
-export class TransactionRunner implements BeforeApplicationShutdown {
+export class TransactionRunner implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly pending: Array<Job | ScriptJob> = [];
   private draining = false;
@@ -58,9 +58,18 @@ export class TransactionRunner implements BeforeApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly sql: Sql,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.isPostgres = config.database.type === 'postgres';
+  }
+
+  /**
+   * SQLite's page cache on the write connection. With the default 2 MiB, a million bookings' index
+   * pages no longer fit and every batch reads some back through the OS: measured, booking ran at
+   * 0.73–0.85 of its empty-database rate; with 64 MiB at 0.96.
+   */
+  async onModuleInit(): Promise<void> {
+    if (!this.isPostgres) await this.dataSource.query(`PRAGMA cache_size = -${this.config.database.sqliteCacheMb * 1024}`);
   }
 
   /** Graceful shutdown: every queued write is committed before the connection closes. */

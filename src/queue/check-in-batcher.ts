@@ -60,8 +60,9 @@ interface BatchRead {
  * appointments (with their office's last ticket numbers), one of the modes, one of the last ticket
  * id, then one script: an UPDATE of the appointments, an upsert of the day's ticket numbers and an
  * INSERT of the tickets, instead of eight statements per check-in. Numbers and ids are worked out
- * from the reads, which no other writer can overtake (the write queue runs one job at a time). An appointment
- * with an express request goes alone (its request is linked to the ticket on the ordinary path).
+ * from the reads, which no other writer can overtake (the write queue runs one job at a time). An
+ * appointment with an express request goes alone (its request is linked to the ticket on the
+ * ordinary path).
  * The database still holds the invariants: a status change only from BOOKED, one ticket per
  * appointment and one number per office and day (unique indexes).
  */
