@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, LessThan } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
-import { AppointmentCaller, bookingCodeOr404, findAppointmentFor } from '../appointments/appointment-access';
-import { Appointment } from '../appointments/appointment.entity';
+import { AppointmentCaller, assertMayAct, bookingCodeOr404 } from '../appointments/appointment-access';
+import { Appointment, AppointmentStatus } from '../appointments/appointment.entity';
 import { ExpressRequest } from '../appointments/express-request.entity';
 import { normalizeFullName } from '../appointments/applicant.rules';
 import type { AuthUser } from '../auth/auth-user';
@@ -179,27 +179,27 @@ export class TicketsService {
 
   private writeCheckIn(code: string, caller: AppointmentCaller, priority: boolean | undefined): Promise<CheckedIn> {
     return this.db.write(async (manager) => {
-      const appointment = await findAppointmentFor(manager, code, caller);
-      const context = (await this.sql.get<CheckInContext>(CHECK_IN_CONTEXT, [appointment.id], manager))!;
+      // The appointment with its slot, office and express request, in one statement.
+      const appointment = assertMayAct(await this.sql.get<CheckInContext>(CHECK_IN_CONTEXT, [bookingCodeOr404(code)], manager), caller);
       const mode = await this.modes.effectiveForWrite(manager, appointment.officeCode);
       const now = this.clock.now();
-      const decision = checkInDecision(now, mode, { status: appointment.status, manual: appointment.manual, slot: context }, this.config.checkIn.opensMinutesBefore);
+      const decision = checkInDecision(now, mode, { status: appointment.status, manual: Boolean(appointment.manual), slot: appointment }, this.config.checkIn.opensMinutesBefore);
       if ('error' in decision) throw decision.error;
-      const moved = await this.sql.run(`UPDATE appointments SET status = 'CHECKED_IN', "updatedAt" = ? WHERE id = ? AND status = 'BOOKED'`, [now.toISOString(), appointment.id], manager);
+      const moved = await this.sql.run(`UPDATE appointments SET status = 'CHECKED_IN', "updatedAt" = ? WHERE id = ? AND status = 'BOOKED'`, [now.toISOString(), Number(appointment.id)], manager);
       if (moved.changes !== 1) throw new DomainError('INVALID_STATE', 'This appointment was just checked in.');
-      const ticket = await this.issueTicket(manager, { code: appointment.officeCode, timeZone: context.timeZone }, now, {
+      const ticket = await this.issueTicket(manager, { code: appointment.officeCode, timeZone: appointment.timeZone }, now, {
         kind: 'APPOINTMENT',
-        appointmentId: appointment.id,
+        appointmentId: Number(appointment.id),
         serviceType: appointment.serviceType,
         priority: caller.kind === 'staff' && priority === true,
         manual: decision.manual,
-        slotStartsAt: context.startsAt,
-        expressActive: context.expressStatus === 'ACTIVE',
+        slotStartsAt: appointment.startsAt,
+        expressActive: appointment.expressStatus === 'ACTIVE',
       });
       let express: ExpressRequest | null = null;
-      if (context.expressId !== null) {
-        await this.sql.run(`UPDATE express_requests SET "ticketId" = ? WHERE id = ?`, [ticket.id, context.expressId], manager);
-        express = (await manager.findOneBy(ExpressRequest, { id: context.expressId }))!;
+      if (appointment.expressId !== null) {
+        await this.sql.run(`UPDATE express_requests SET "ticketId" = ? WHERE id = ?`, [ticket.id, appointment.expressId], manager);
+        express = (await manager.findOneBy(ExpressRequest, { id: appointment.expressId }))!;
       }
       if (caller.kind === 'staff') {
         await this.audit.record(manager, now, { actor: caller.user.username, action: 'ticket.check-in', target: `ticket:${ticket.officeCode}/${ticket.serviceDate}/${ticket.number}`, details: { appointment: appointment.code, priority: ticket.priority } });
@@ -314,18 +314,27 @@ export class TicketsService {
 }
 
 interface CheckInContext extends CheckInSlot {
+  id: number;
+  code: string;
+  nik: string;
+  officeCode: string;
+  serviceType: Ticket['serviceType'];
+  status: AppointmentStatus;
+  /** 0/1 on SQLite, a boolean on PostgreSQL. */
+  manual: boolean | number;
   timeZone: string;
   expressId: number | null;
   expressStatus: string | null;
 }
 
 const CHECK_IN_CONTEXT = `
-  SELECT s.date, s.start, s."end", s."startsAt", s."endsAt", o."timeZone", er.id AS "expressId", er.status AS "expressStatus"
+  SELECT a.id, a.code, a.nik, a."officeCode", a."serviceType", a.status, a.manual,
+         s.date, s.start, s."end", s."startsAt", s."endsAt", o."timeZone", er.id AS "expressId", er.status AS "expressStatus"
     FROM appointments a
     JOIN slots s ON s.id = a."slotId"
     JOIN offices o ON o.code = a."officeCode"
     LEFT JOIN express_requests er ON er."appointmentId" = a.id
-   WHERE a.id = ?`;
+   WHERE a.code = ?`;
 
 /** How many of the day's waiting tickets of the same office are called before ticket `t`. */
 const TICKETS_AHEAD = `
