@@ -2,14 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
 import { assertMayAct } from '../appointments/appointment-access';
-import type { AppointmentStatus } from '../appointments/appointment.entity';
 import type { ExpressRequest } from '../appointments/express-request.entity';
 import { Clock } from '../common/clock';
 import { BatchPlan, Decision, GroupCommit } from '../database/group-commit';
 import { expectChanges, inlineParams, Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { ServiceMode } from '../service-modes/service-mode.entity';
-import { checkInDecision, CheckInSlot } from './check-in.rules';
+import { CheckInAppointment, checkInDecision } from './check-in.rules';
 import { newTicket, serviceDateOf } from './new-ticket';
 import { AFTER_ANY_NUMBER, callKeyUpTo, positionsOfNewTickets } from './queue.rules';
 import type { Ticket } from './ticket.entity';
@@ -32,16 +31,7 @@ export interface CheckedIn {
   express: ExpressRequest | null;
 }
 
-interface CheckInRow extends CheckInSlot {
-  id: number;
-  code: string;
-  nik: string;
-  officeCode: string;
-  serviceType: Ticket['serviceType'];
-  status: AppointmentStatus;
-  manual: number;
-  timeZone: string;
-  expressId: number | null;
+interface CheckInRow extends CheckInAppointment {
   /** The office's `A` ticket numbers around today: a JSON object, service date → last number given. */
   sequences: string | null;
 }
@@ -199,7 +189,7 @@ const APPOINTMENT_FACTS = { kind: 'APPOINTMENT', appointmentId: null, serviceTyp
 /** ?1: the booking codes (a JSON array); ?2 and ?3: the first and last service date whose ticket numbers are read. */
 const CHECK_IN_ROWS = `
   SELECT a.id, a.code, a.nik, a."officeCode", a."serviceType", a.status, a.manual,
-         s.date, s.start, s."end", s."startsAt", s."endsAt", o."timeZone", er.id AS "expressId",
+         s.date, s.start, s."end", s."startsAt", s."endsAt", o."timeZone", er.id AS "expressId", er.status AS "expressStatus",
          (SELECT json_group_object(d."serviceDate", d.value) FROM daily_sequences d
            WHERE d."officeCode" = a."officeCode" AND d."serviceDate" BETWEEN ?2 AND ?3 AND d.name = 'A') AS sequences
     FROM appointments a

@@ -3,6 +3,7 @@ import { canCheckIn, checkInWindow } from '../appointments/appointment.rules';
 import { DomainError } from '../common/domain-error';
 import { decide, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
 import type { ServiceMode } from '../service-modes/service-mode.entity';
+import type { Ticket } from './ticket.entity';
 
 /** The appointment's slot: office-local date and times for the messages, instants for the window. */
 export interface CheckInSlot {
@@ -11,6 +12,21 @@ export interface CheckInSlot {
   end: string;
   startsAt: string;
   endsAt: string;
+}
+
+/** An appointment as a check-in reads it: with its slot, its office's time zone and its express request. */
+export interface CheckInAppointment extends CheckInSlot {
+  id: number;
+  code: string;
+  nik: string;
+  officeCode: string;
+  serviceType: Ticket['serviceType'];
+  status: AppointmentStatus;
+  /** 0/1 on SQLite, a boolean on PostgreSQL. */
+  manual: boolean | number;
+  timeZone: string;
+  expressId: number | null;
+  expressStatus: string | null;
 }
 
 export interface CheckInFacts {

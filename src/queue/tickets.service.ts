@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, LessThan } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
 import { AppointmentCaller, assertMayAct, bookingCodeOr404 } from '../appointments/appointment-access';
-import { Appointment, AppointmentStatus } from '../appointments/appointment.entity';
+import { Appointment } from '../appointments/appointment.entity';
 import { ExpressRequest } from '../appointments/express-request.entity';
 import { normalizeFullName } from '../appointments/applicant.rules';
 import type { AuthUser } from '../auth/auth-user';
@@ -21,7 +21,7 @@ import { decideWalkIn, refusalMessage, retryAfterSeconds } from '../service-mode
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { BoardEventsService } from './board-events.service';
 import { CheckedIn, CheckInBatcher } from './check-in-batcher';
-import { checkInDecision, CheckInSlot } from './check-in.rules';
+import { CheckInAppointment, checkInDecision } from './check-in.rules';
 import { EXPRESS_QUOTA, takeFromQuota } from './daily-sequences';
 import { WalkInDto } from './dto/queue.dto';
 import { newTicket, serviceDateOf, TicketFacts } from './new-ticket';
@@ -180,7 +180,7 @@ export class TicketsService {
   private writeCheckIn(code: string, caller: AppointmentCaller, priority: boolean | undefined): Promise<CheckedIn> {
     return this.db.write(async (manager) => {
       // The appointment with its slot, office and express request, in one statement.
-      const appointment = assertMayAct(await this.sql.get<CheckInContext>(CHECK_IN_CONTEXT, [bookingCodeOr404(code)], manager), caller);
+      const appointment = assertMayAct(await this.sql.get<CheckInAppointment>(CHECK_IN_APPOINTMENT, [bookingCodeOr404(code)], manager), caller);
       const mode = await this.modes.effectiveForWrite(manager, appointment.officeCode);
       const now = this.clock.now();
       const decision = checkInDecision(now, mode, { status: appointment.status, manual: Boolean(appointment.manual), slot: appointment }, this.config.checkIn.opensMinutesBefore);
@@ -313,21 +313,7 @@ export class TicketsService {
   }
 }
 
-interface CheckInContext extends CheckInSlot {
-  id: number;
-  code: string;
-  nik: string;
-  officeCode: string;
-  serviceType: Ticket['serviceType'];
-  status: AppointmentStatus;
-  /** 0/1 on SQLite, a boolean on PostgreSQL. */
-  manual: boolean | number;
-  timeZone: string;
-  expressId: number | null;
-  expressStatus: string | null;
-}
-
-const CHECK_IN_CONTEXT = `
+const CHECK_IN_APPOINTMENT = `
   SELECT a.id, a.code, a.nik, a."officeCode", a."serviceType", a.status, a.manual,
          s.date, s.start, s."end", s."startsAt", s."endsAt", o."timeZone", er.id AS "expressId", er.status AS "expressStatus"
     FROM appointments a
