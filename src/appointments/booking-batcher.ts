@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { Sql } from '../database/sql';
 import { BatchPlan, Decision, GroupCommit } from '../database/group-commit';
-import { expectChanges, inlineParams } from '../database/sql';
+import { expectChanges, inlineParams, Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ServiceMode } from '../service-modes/service-mode.entity';
 import { normalizeFullName } from './applicant.rules';
