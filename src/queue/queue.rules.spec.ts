@@ -168,6 +168,12 @@ describe('positionsOfNewTickets', () => {
     expect(positionsOfNewTickets(batch, (t) => alreadyAhead.get(t.officeCode)!)).toEqual([8, 6, 1, 7]);
   });
 
+  it('ranks a large batch the same as counting one by one', () => {
+    const batch = Array.from({ length: 256 }, (_, i) => ticket(i % 3 === 0 ? 'DPS' : 'JKT', `k${String((i * 7919) % 1000).padStart(4, '0')}`));
+    const byCounting = batch.map((t) => batch.filter((o) => o.officeCode === t.officeCode && o.callKey < t.callKey).length + 2);
+    expect(positionsOfNewTickets(batch, () => 1)).toEqual(byCounting);
+  });
+
   it('keeps queues of different days apart', () => {
     const batch = [ticket('JKT', 'b'), { ...ticket('JKT', 'a'), serviceDate: '2030-03-05' }];
     expect(positionsOfNewTickets(batch, () => 0)).toEqual([1, 1]);

@@ -46,10 +46,28 @@ export const AFTER_ANY_NUMBER = '~';
  * queue among these that sort before it.
  */
 export function positionsOfNewTickets<T extends { officeCode: string; serviceDate: string; callKey: string }>(tickets: T[], waitingAhead: (ticket: T) => number): number[] {
-  return tickets.map((ticket) => {
-    const newAhead = tickets.filter((t) => t.officeCode === ticket.officeCode && t.serviceDate === ticket.serviceDate && t.callKey < ticket.callKey).length;
-    return waitingAhead(ticket) + newAhead + 1;
-  });
+  // Each queue's new keys sorted once; a ticket's rank among them is how many sort before it.
+  const queueOf = (t: T) => `${t.officeCode}/${t.serviceDate}`;
+  const keysByQueue = new Map<string, string[]>();
+  for (const t of tickets) {
+    const keys = keysByQueue.get(queueOf(t));
+    if (keys) keys.push(t.callKey);
+    else keysByQueue.set(queueOf(t), [t.callKey]);
+  }
+  for (const keys of keysByQueue.values()) keys.sort();
+  return tickets.map((ticket) => waitingAhead(ticket) + countBelow(keysByQueue.get(queueOf(ticket))!, ticket.callKey) + 1);
+}
+
+/** How many of the sorted `keys` are below `key` (binary search). */
+function countBelow(keys: string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keys[middle] < key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 export function withExpressFlag(key: string, expressActive: boolean): string {
