@@ -111,7 +111,7 @@ export class Sql implements BeforeApplicationShutdown {
    */
   exec(script: string): Promise<void> {
     if (this.isPostgres) return Promise.reject(new Error('Sql.exec runs SQLite scripts'));
-    const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
+    const connection = this.writeConnection();
     // The error does not carry the script: its values (names, NIKs) must not reach a log.
     return new Promise((resolve, reject) => connection.exec(script, (error) => (error ? reject(wrap(error, 'a batch script')) : resolve())));
   }
@@ -142,7 +142,7 @@ export class Sql implements BeforeApplicationShutdown {
   private statement(sql: string): SqliteStatement | Promise<SqliteStatement> {
     const ready = this.ready.get(sql);
     if (ready) return ready;
-    const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
+    const connection = this.writeConnection();
     // Once shutdown has released the cache, a late write (the queue still draining) uses a
     // statement of its own that is finalized right after, so none is left to block the close.
     if (this.closing) return prepare(connection, sql).then(once);
@@ -159,6 +159,11 @@ export class Sql implements BeforeApplicationShutdown {
       );
     }
     return statement;
+  }
+
+  /** TypeORM's one SQLite connection, the one that writes. */
+  private writeConnection(): SqliteDatabase {
+    return (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
   }
 
   /** The least busy read-only connection, or null where there are none (PostgreSQL, :memory:, shutting down). */

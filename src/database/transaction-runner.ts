@@ -28,6 +28,9 @@ interface ScriptJob {
   reject: (error: unknown) => void;
 }
 
+/** Between the statements of a write script (a test splits a script on it to fail one statement). */
+export const SCRIPT_SEPARATOR = ';\n';
+
 /** Most write jobs one SQLite transaction commits together. */
 const MAX_GROUP = 64;
 /** PostgreSQL serialization failures and deadlocks are retried this many times. */
@@ -94,15 +97,12 @@ export class TransactionRunner implements OnModuleInit, BeforeApplicationShutdow
    */
   writeScript<R, T>(read: Work<R>, plan: (read: R) => ScriptPlan<T>): Promise<T> {
     if (this.isPostgres) return Promise.reject(new Error('writeScript runs SQLite scripts'));
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ read, plan: plan as ScriptJob['plan'], resolve: resolve as ScriptJob['resolve'], reject });
-      if (!this.draining) void this.drain();
-    });
+    return this.enqueue<T>({ read, plan: plan as ScriptJob['plan'] });
   }
 
-  private enqueue<T>(job: Pick<Job<T>, 'work'>): Promise<T> {
+  private enqueue<T>(job: Pick<Job<T>, 'work'> | Pick<ScriptJob, 'read' | 'plan'>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ ...job, resolve, reject } as Job);
+      this.pending.push({ ...job, resolve, reject } as Job | ScriptJob);
       if (!this.draining) void this.drain();
     });
   }
@@ -211,7 +211,7 @@ export class TransactionRunner implements OnModuleInit, BeforeApplicationShutdow
       try {
         if (read.status === 'rejected') throw read.reason;
         const { script, result } = job.plan(read.value);
-        await this.sql.exec([...script, 'COMMIT'].join(';\n'));
+        await this.sql.exec([...script, 'COMMIT'].join(SCRIPT_SEPARATOR));
         markTransaction(runner, false);
         return result;
       } catch (error) {

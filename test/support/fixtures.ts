@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { Sql } from '../../src/database/sql';
+import { SCRIPT_SEPARATOR } from '../../src/database/transaction-runner';
 import type { TestApp } from './test-app';
 
 /** NIKs with valid birth dates: digits 7-12 are DDMMYY (women +40). `nik(n)` gives distinct ones. */
@@ -155,13 +156,13 @@ export function failNextBatchScript(t: TestApp, parts: string[], how: 'error' | 
   const exec = sql.exec.bind(sql);
   let fired = false;
   jest.spyOn(sql, 'exec').mockImplementation((script) => {
-    const statements = script.split(';\n');
+    const statements = script.split(SCRIPT_SEPARATOR);
     const at = statements.findIndex((statement) => parts.every((part) => statement.includes(part)));
     if (fired || at < 0) return exec(script);
     fired = true;
     if (how === 'error') statements[at] = 'UPDATE slots SET booked = capacity + 1';
     else statements[at + 1] = statements[at + 1].replace(/changes\(\) = (\d+)/, (_, n: string) => `changes() = ${Number(n) + 1}`);
-    return exec(statements.join(';\n'));
+    return exec(statements.join(SCRIPT_SEPARATOR));
   });
   return () => fired;
 }
