@@ -89,8 +89,8 @@ export class AppointmentsService {
         }
         // Office and slot in one statement (a missing slot comes back as nulls).
         const target = await this.sql.get<BookingTarget>(BOOKING_TARGET, [input.slotId, input.officeCode], manager);
-        const office = target && ({ code: target.code, timeZone: target.timeZone, dailyExpressQuota: Number(target.dailyExpressQuota) } as Office);
-        const slot = target?.slotId == null ? null : ({ id: Number(target.slotId), date: target.date, start: target.start, end: target.end, startsAt: target.startsAt } as Slot);
+        const foundOffice = target && ({ code: target.code, timeZone: target.timeZone, dailyExpressQuota: Number(target.dailyExpressQuota) } as Office);
+        const foundSlot = target?.slotId == null ? null : ({ id: Number(target.slotId), date: target.date, start: target.start, end: target.end, startsAt: target.startsAt } as Slot);
         const [mode, activeBooking] = await Promise.all([
           this.modes.effectiveForWrite(manager, input.officeCode),
           this.sql.get(ACTIVE_BOOKING_OF_NIK, [input.applicant.nik], manager),
@@ -98,13 +98,13 @@ export class AppointmentsService {
         const decision = bookingDecision(now, mode, {
           officeCode: input.officeCode,
           slotId: input.slotId,
-          officeExists: Boolean(office),
-          slot,
+          office: foundOffice ?? null,
+          slot: foundSlot,
           wantsExpress: input.express === true,
           hasActiveBooking: activeBooking !== undefined,
         });
         if ('error' in decision) throw decision.error;
-        if (!office || !slot) throw new Error('unreachable: bookingDecision refuses a missing office or slot');
+        const { office, slot } = decision;
         await this.takeSeat(manager, slot.id);
 
         // A clash with an existing code hits the unique index; the retry below draws another.

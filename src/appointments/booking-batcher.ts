@@ -88,17 +88,17 @@ export class BookingBatcher {
 
     const outcomes = inputs.map((input): Decision<BookedRow> => {
       const found = slotById.get(input.slotId);
-      const slot = found?.officeCode === input.officeCode ? found : undefined;
       const decision = bookingDecision(now, modes.find((m) => m.scope === input.officeCode) ?? global, {
         officeCode: input.officeCode,
         slotId: input.slotId,
-        officeExists: officeCodes.has(input.officeCode),
-        slot: slot ?? null,
+        office: officeCodes.has(input.officeCode) ? input.officeCode : null,
+        slot: found?.officeCode === input.officeCode ? found : null,
         wantsExpress: false,
         hasActiveBooking: activeNiks.has(input.applicant.nik),
       });
       if ('error' in decision) return decision;
-      if (!slot || (seatsLeft.get(slot.id) ?? 0) <= 0) return { error: slotFull() };
+      const { slot } = decision;
+      if ((seatsLeft.get(slot.id) ?? 0) <= 0) return { error: slotFull() };
       seatsLeft.set(slot.id, seatsLeft.get(slot.id)! - 1);
       taken.set(slot.id, (taken.get(slot.id) ?? 0) + 1);
       activeNiks.add(input.applicant.nik);

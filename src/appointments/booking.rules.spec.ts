@@ -16,10 +16,12 @@ const NOW = new Date('2030-03-04T01:00:00.000Z');
 /** A slot starting an hour after NOW. */
 const LATER_SLOT = { startsAt: '2030-03-04T02:00:00.000Z' };
 
-const facts = (overrides: Partial<BookingFacts> = {}): BookingFacts => ({
+type Facts = BookingFacts<{ code: string }, { startsAt: string }>;
+
+const facts = (overrides: Partial<Facts> = {}): Facts => ({
   officeCode: 'JKT',
   slotId: 7,
-  officeExists: true,
+  office: { code: 'JKT' },
   slot: LATER_SLOT,
   wantsExpress: false,
   hasActiveBooking: false,
@@ -59,13 +61,18 @@ describe('bookingDecision', () => {
     expect(outcome(bookingDecision(new Date(Date.parse(LATER_SLOT.startsAt) - 1), NORMAL, facts()))).toEqual({ manual: false, express: null });
   });
 
+  it('hands back, allowed, the office and the slot it decided on', () => {
+    const decision = bookingDecision(NOW, NORMAL, facts());
+    expect('error' in decision ? null : [decision.office, decision.slot]).toEqual([{ code: 'JKT' }, LATER_SLOT]);
+  });
+
   it('refuses a second active booking of the same NIK', () => {
     expect(outcome(bookingDecision(NOW, NORMAL, facts({ hasActiveBooking: true })))).toBe('ACTIVE_BOOKING_EXISTS');
   });
 
   // Each row breaks every rule from its own on, and must be refused for its own rule: the order a citizen is told why not.
   it.each([
-    ['OFFICE_NOT_FOUND', { officeExists: false, slot: null }, DEGRADED_CLOSED],
+    ['OFFICE_NOT_FOUND', { office: null, slot: null }, DEGRADED_CLOSED],
     ['SLOT_NOT_FOUND', { slot: null }, DEGRADED_CLOSED],
     ['BOOKING_CLOSED', { slot: { startsAt: '2030-03-04T00:00:00.000Z' }, hasActiveBooking: true }, DEGRADED_CLOSED],
     ['SLOT_IN_PAST', { slot: { startsAt: '2030-03-04T00:00:00.000Z' }, hasActiveBooking: true }, NORMAL],
@@ -74,7 +81,7 @@ describe('bookingDecision', () => {
   });
 
   it('names the office and the slot in the not-found messages', () => {
-    const officeMissing = bookingDecision(NOW, NORMAL, facts({ officeExists: false }));
+    const officeMissing = bookingDecision(NOW, NORMAL, facts({ office: null }));
     const slotMissing = bookingDecision(NOW, NORMAL, facts({ slot: null }));
     expect('error' in officeMissing && officeMissing.error.message).toBe('There is no office with code JKT.');
     expect('error' in slotMissing && slotMissing.error.message).toBe('Office JKT has no slot 7.');

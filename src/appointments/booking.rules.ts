@@ -2,18 +2,20 @@ import { DomainError } from '../common/domain-error';
 import { decideBooking, ModeDecision, ModeState, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
 import { slotHasStarted } from './appointment.rules';
 
-export interface BookingFacts {
+export interface BookingFacts<O, S extends { startsAt: string }> {
   officeCode: string;
   slotId: number;
-  officeExists: boolean;
+  /** The office, or null when there is none with that code. */
+  office: O | null;
   /** The slot with that id in that office, or null when the office has none. */
-  slot: { startsAt: string } | null;
+  slot: S | null;
   wantsExpress: boolean;
   /** The NIK already holds an active appointment. */
   hasActiveBooking: boolean;
 }
 
-export type BookingAllowed = Extract<ModeDecision, { allowed: true }>;
+/** An allowed booking: the mode's decision, with the office and slot it was made for. */
+export type BookingAllowed<O, S> = Extract<ModeDecision, { allowed: true }> & { office: O; slot: S };
 
 /**
  * Whether a booking can be made, checked in the order a citizen is told why not: the office, the
@@ -21,14 +23,14 @@ export type BookingAllowed = Extract<ModeDecision, { allowed: true }>;
  * and are the caller's, counted as they are taken (`slotFull`). Batched and one-at-a-time bookings
  * both decide here, so they refuse alike.
  */
-export function bookingDecision(now: Date, mode: ModeState, facts: BookingFacts): BookingAllowed | { error: DomainError } {
-  if (!facts.officeExists) return { error: new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${facts.officeCode}.`) };
+export function bookingDecision<O, S extends { startsAt: string }>(now: Date, mode: ModeState, facts: BookingFacts<O, S>): BookingAllowed<O, S> | { error: DomainError } {
+  if (!facts.office) return { error: new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${facts.officeCode}.`) };
   if (!facts.slot) return { error: new DomainError('SLOT_NOT_FOUND', `Office ${facts.officeCode} has no slot ${facts.slotId}.`) };
   const decision = decideBooking('BOOK', facts.wantsExpress, mode);
   if (!decision.allowed) return { error: modeRefusal(decision, mode, now) };
   if (slotHasStarted(now, facts.slot)) return { error: slotInPast() };
   if (facts.hasActiveBooking) return { error: activeBookingExists() };
-  return decision;
+  return { ...decision, office: facts.office, slot: facts.slot };
 }
 
 /** The service mode's refusal, with Retry-After when a recovery time is announced. */
