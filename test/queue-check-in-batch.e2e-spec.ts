@@ -1,4 +1,6 @@
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { Sql } from '../src/database/sql';
 import { CheckInBatcher } from '../src/queue/check-in-batcher';
 import { applicant, bearer, bookFor, counterAction, createOffice, expectErrorBody, failNextBatchScript, kioskCheckIn, nik, shiftIso, staffOf, switchMode } from './support/fixtures';
 import { createTestApp, TestApp } from './support/test-app';
@@ -222,6 +224,109 @@ describe('kiosk check-ins arriving together', () => {
       // Behind the priority ticket and the earlier slot's first arrival; ahead of the later slot and the walk-in.
       expect(answers.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(Array.from({ length: burst.length }, (_, i) => i + 3));
       expect(queue.slice(-1).map((entry) => entry.number)).toEqual(['W001']);
+    });
+  });
+
+  (onSqlite ? describe : describe.skip)('positions counted beside the batch’s COMMIT (SQLite)', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('leaves the batch’s own tickets out of the count even when it runs after the COMMIT', async () => {
+      const office = await createOffice(t, { slots: [slot0900] });
+      const staff = await staffOf(t, office.code);
+      const bookings = await bookMany(office.code, office.slots[0].id, 13);
+      t.clock.set(shiftIso(NINE_WIB, -5));
+      for (const booking of bookings.slice(0, 3)) await kioskCheckIn(t, booking).send({}).expect(201);
+
+      // Hold each batch's position count (started while the batch plans) until its script has run.
+      const sql = t.app.get(Sql);
+      const [exec, all] = [sql.exec.bind(sql), sql.all.bind(sql)];
+      const scriptsRun: Array<() => void> = [];
+      let heldCounts = 0;
+      jest.spyOn(sql, 'exec').mockImplementation((script) => exec(script).finally(() => scriptsRun.splice(0).forEach((release) => release())));
+      jest.spyOn(sql, 'all').mockImplementation(async (statement, params, manager) => {
+        if (!statement.includes('waiting_counts')) return all(statement, params, manager);
+        await new Promise<void>((release) => scriptsRun.push(release));
+        const counts = await all(statement, params, manager);
+        heldCounts++; // and answered: the batch did not fall back to counting one at a time
+        return counts;
+      });
+      t.clock.set(NINE_WIB);
+      const burst = bookings.slice(3);
+      const answers = await Promise.all(burst.map((b) => kioskCheckIn(t, b).send({})));
+
+      expect(heldCounts).toBeGreaterThan(0);
+      expect(answers.map((r) => r.status)).toEqual(burst.map(() => 201));
+      const queue = await waitingQueue(office.code, staff);
+      const placeOf = new Map(queue.map((entry) => [entry.id, entry.position]));
+      expect(answers.map((r) => r.body.position)).toEqual(answers.map((r) => placeOf.get(r.body.id)));
+      expect(answers.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(Array.from({ length: burst.length }, (_, i) => i + 4));
+    });
+  });
+
+  (onSqlite ? describe : describe.skip)('the waiting count of each office-day (SQLite)', () => {
+    const countsDiffer = async () => {
+      const sql = t.app.get(Sql);
+      return sql.all(`
+        SELECT q."officeCode", q."serviceDate", q.n AS tickets, coalesce(c.waiting, 0) AS counted
+          FROM (SELECT "officeCode", "serviceDate", COUNT(*) AS n FROM tickets WHERE status = 'WAITING' GROUP BY 1, 2) q
+          LEFT JOIN waiting_counts c USING ("officeCode", "serviceDate")
+         WHERE q.n <> coalesce(c.waiting, 0)
+        UNION ALL
+        SELECT "officeCode", "serviceDate", 0, waiting FROM waiting_counts c
+         WHERE waiting <> 0 AND NOT EXISTS (SELECT 1 FROM tickets w WHERE w.status = 'WAITING' AND w."officeCode" = c."officeCode" AND w."serviceDate" = c."serviceDate")`, []);
+    };
+
+    it('follows every ticket into and out of the queue: check-ins, walk-ins, calls, no-shows, completions, across days and a restart', async () => {
+      const office = await createOffice(t, { counters: 3, slots: [slot0900] });
+      const other = await createOffice(t, { counters: 1, slots: [slot0900] });
+      const staff = await staffOf(t, office.code);
+      const bookings = await bookMany(office.code, office.slots[0].id, 20);
+      const elsewhere = await bookMany(other.code, other.slots[0].id, 5);
+      t.clock.set(NINE_WIB);
+
+      await Promise.all([
+        ...[...bookings.slice(0, 15), ...elsewhere].map((b) => kioskCheckIn(t, b).send({}).expect(201)),
+        ...bookings.slice(15, 18).map((b) => t.http.post(`/appointments/${b.code}/check-in`).set(bearer(staff)).send({ priority: true }).expect(201)),
+        ...[1, 2, 3].map(() => t.http.post(`/offices/${office.code}/walk-ins`).set(bearer(staff)).send({ serviceType: 'NEW', applicant: applicant(++person) }).expect(201)),
+      ]);
+      expect(await countsDiffer()).toEqual([]);
+
+      for (const n of [1, 2, 3]) await counterAction(t, staff, office.code, n, 'open').expect(200);
+      await Promise.all([1, 2, 3].map((n) => counterAction(t, staff, office.code, n, 'call-next').expect(200)));
+      await counterAction(t, staff, office.code, 1, 'no-show').expect(200);
+      await counterAction(t, staff, office.code, 2, 'start').expect(200);
+      await counterAction(t, staff, office.code, 2, 'complete').expect(200);
+      await Promise.all([1, 2].map((n) => counterAction(t, staff, office.code, n, 'call-next').expect(200)));
+      expect(await countsDiffer()).toEqual([]);
+
+      // The next day's queue is counted on its own; yesterday's leftovers stay where they were.
+      t.clock.set(shiftIso(NINE_WIB, 24 * 60));
+      await t.http.post(`/offices/${office.code}/walk-ins`).set(bearer(staff)).send({ serviceType: 'NEW', applicant: applicant(++person) }).expect(201);
+      await counterAction(t, staff, office.code, 3, 'start').expect(200);
+      await counterAction(t, staff, office.code, 3, 'complete').expect(200);
+      await counterAction(t, staff, office.code, 3, 'call-next').expect(200);
+      expect(await countsDiffer()).toEqual([]);
+
+      t = await t.restart();
+      expect(await countsDiffer()).toEqual([]);
+      const rows = await t.app.get(Sql).all<{ serviceDate: string; waiting: number }>(`SELECT "serviceDate", waiting FROM waiting_counts WHERE "officeCode" = ? ORDER BY 1`, [office.code]);
+      expect(rows.map((r) => [r.serviceDate, Number(r.waiting)])).toEqual([[DAY, 16], ['2030-03-05', 0]]);
+    });
+
+    it('is rebuilt from the tickets when its migration runs on a database that already has a queue', async () => {
+      const office = await createOffice(t, { counters: 1, slots: [slot0900] });
+      const bookings = await bookMany(office.code, office.slots[0].id, 4);
+      t.clock.set(NINE_WIB);
+      await Promise.all(bookings.map((b) => kioskCheckIn(t, b).send({}).expect(201)));
+      const dataSource = t.app.get(DataSource);
+
+      await dataSource.undoLastMigration();
+      expect(await dataSource.query(`SELECT name FROM sqlite_master WHERE name LIKE '%waiting%'`)).toEqual([]);
+      await dataSource.runMigrations();
+
+      expect(await countsDiffer()).toEqual([]);
+      const [row] = await dataSource.query(`SELECT waiting FROM waiting_counts WHERE "officeCode" = ?`, [office.code]);
+      expect(row.waiting).toBe(4);
     });
   });
 

@@ -162,8 +162,8 @@ export class CheckInBatcher {
    * The batch's tickets' places in their queues, counted on a read connection while the batch's
    * script runs: per office, day and slot, the waiting tickets that sort before a kiosk ticket
    * issued now (AFTER_ANY_NUMBER), among those issued before the batch (ids up to `lastTicketId`,
-   * so the batch's own are left out even when the count runs after its COMMIT), plus the batch's
-   * own ahead. Undefined if the count fails: the caller then counts each one itself.
+   * so the batch's own are left out even when the count runs after its COMMIT; see WAITING_AHEAD),
+   * plus the batch's own ahead. Undefined if the count fails: the caller then counts each one itself.
    */
   private positionsOf(tickets: Ticket[], lastTicketId: number, now: Date): Promise<number[] | undefined> {
     const groups = new Map<string, { officeCode: string; serviceDate: string; bound: string }>();
@@ -198,13 +198,23 @@ const CHECK_IN_ROWS = `
     LEFT JOIN express_requests er ON er."appointmentId" = a.id
    WHERE a.code IN (SELECT value FROM json_each(?1))`;
 
-/** For each queue and call-key bound of ?1, in order, the waiting tickets up to id ?2 that sort before the bound. */
+/**
+ * For each queue and call-key bound of ?1, in order, the waiting tickets up to id ?2 that sort
+ * before the bound: the queue's waiting count (kept by triggers) less those waiting at or after the
+ * bound (few: a kiosk arrival joins near the back) less those after id ?2 before it (the batch's own
+ * once committed, and any later: a walk of the rowid range, NOT INDEXED keeps SQLite off the queue
+ * index). Equal to counting those ahead, in one snapshot, without walking the whole queue.
+ */
 const WAITING_AHEAD = `
-  SELECT (SELECT COUNT(*) FROM tickets w
-           WHERE w."officeCode" = json_extract(g.value, '$.officeCode') AND w."serviceDate" = json_extract(g.value, '$.serviceDate')
-             AND w.status = 'WAITING' AND w."callKey" < json_extract(g.value, '$.bound') AND w.id <= ?2) AS ahead
-    FROM json_each(?1) g
-   ORDER BY g.key`;
+  WITH queue AS (SELECT json_extract(value, '$.officeCode') AS office, json_extract(value, '$.serviceDate') AS day,
+                        json_extract(value, '$.bound') AS bound, key FROM json_each(?1))
+  SELECT coalesce((SELECT c.waiting FROM waiting_counts c WHERE c."officeCode" = q.office AND c."serviceDate" = q.day), 0)
+       - (SELECT COUNT(*) FROM tickets w
+           WHERE w."officeCode" = q.office AND w."serviceDate" = q.day AND w.status = 'WAITING' AND w."callKey" >= q.bound)
+       - (SELECT COUNT(*) FROM tickets n NOT INDEXED
+           WHERE n.id > ?2 AND n."officeCode" = q.office AND n."serviceDate" = q.day AND n.status = 'WAITING' AND n."callKey" < q.bound) AS ahead
+    FROM queue q
+   ORDER BY q.key`;
 
 /** The ids tickets took so far: AUTOINCREMENT's record, or the largest id where that is behind. */
 const LAST_TICKET_ID = `

@@ -1,5 +1,6 @@
 import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
 import { TicketsQueueIndex1764892800000 } from './1764892800000-TicketsQueueIndex';
+import { WaitingCounts1795824000000 } from './1795824000000-WaitingCounts';
 
 /** Every migration, in order. New ones are appended here. */
-export const MIGRATIONS = [InitialSchema1764201600000, TicketsQueueIndex1764892800000];
+export const MIGRATIONS = [InitialSchema1764201600000, TicketsQueueIndex1764892800000, WaitingCounts1795824000000];
