@@ -37,6 +37,18 @@ describe('foundation: Sql', () => {
     }
   });
 
+  it('indexes only completed tickets for wait estimates, so issuing a ticket does not write that index', async () => {
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      const tickets = await runner.getTable('tickets');
+      const completed = tickets!.indices.find((index) => index.name === 'IDX_tickets_office_completed');
+      expect(completed?.columnNames).toEqual(['officeCode', 'completedAt']);
+      expect(completed?.where?.replace(/[()]/g, '')).toMatch(/"?completedAt"? IS NOT NULL/);
+    } finally {
+      await runner.release();
+    }
+  });
+
   it('commits every write already queued when shutdown releases the statements', async () => {
     const sql = t.app.get(Sql);
     const db = t.app.get(TransactionRunner);

@@ -320,8 +320,10 @@ describe('kiosk check-ins arriving together', () => {
       await Promise.all(bookings.map((b) => kioskCheckIn(t, b).send({}).expect(201)));
       const dataSource = t.app.get(DataSource);
 
-      await dataSource.undoLastMigration();
-      expect(await dataSource.query(`SELECT name FROM sqlite_master WHERE name LIKE '%waiting%'`)).toEqual([]);
+      // Back to before the migration that made the count (and any after it), then forward again.
+      const countExists = async () => (await dataSource.query(`SELECT name FROM sqlite_master WHERE name LIKE '%waiting%'`)).length > 0;
+      for (let undone = 0; undone < 5 && (await countExists()); undone++) await dataSource.undoLastMigration();
+      expect(await countExists()).toBe(false);
       await dataSource.runMigrations();
 
       expect(await countsDiffer()).toEqual([]);
