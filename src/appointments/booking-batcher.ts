@@ -4,7 +4,7 @@ import { Clock } from '../common/clock';
 import { BatchPlan, Decision, GroupCommit } from '../database/group-commit';
 import { expectChanges, inlineParams, Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
-import { ServiceMode } from '../service-modes/service-mode.entity';
+import { SERVICE_MODES_JSON, ServiceMode } from '../service-modes/service-mode.entity';
 import { normalizeFullName } from './applicant.rules';
 import { ACTIVE_APPOINTMENT_STATUSES_SQL } from './appointment.entity';
 import { generateBookingCode } from './booking-code';
@@ -25,10 +25,28 @@ export interface BookedRow {
   createdAt: string;
 }
 
-type BatchRead = Awaited<ReturnType<BookingBatcher['read']>>;
+interface SlotRow {
+  id: number;
+  officeCode: string;
+  date: string;
+  start: string;
+  end: string;
+  startsAt: string;
+  capacity: number;
+  booked: number;
+}
+
+interface BatchRead {
+  /** The batch's office codes that exist. */
+  offices: string[];
+  slots: SlotRow[];
+  modes: ServiceMode[];
+  /** The batch's NIKs that already hold an active booking. */
+  active: string[];
+}
 
 /**
- * Group commit for plain bookings on SQLite (no express, no Idempotency-Key): one read per table,
+ * Group commit for plain bookings on SQLite (no express, no Idempotency-Key): one read,
  * one UPDATE of the seats and one INSERT … SELECT of all appointments per batch, instead of six
  * statements per booking (see GroupCommit). The database still refuses an overbooked slot (CHECK)
  * and a second active booking per NIK (unique index).
@@ -55,34 +73,30 @@ export class BookingBatcher {
     return this.group.submit(input, alone);
   }
 
-  /** What a batch's decisions rest on: one read per table. */
+  /** What a batch's decisions rest on, in one statement, as each trip through the thread pool waits its turn. */
   private async read(manager: EntityManager, inputs: CreateAppointmentDto[]) {
     const json = (values: unknown[]) => JSON.stringify([...new Set(values)]);
-    const [offices, slots, modes, active] = await Promise.all([
-      this.sql.all<{ code: string }>(`SELECT code FROM offices WHERE code IN (SELECT value FROM json_each(?))`, [json(inputs.map((i) => i.officeCode))], manager),
-      this.sql.all<{ id: number; officeCode: string; date: string; start: string; end: string; startsAt: string; capacity: number; booked: number }>(
-        `SELECT id, "officeCode", date, start, "end", "startsAt", capacity, booked FROM slots WHERE id IN (SELECT value FROM json_each(?))`,
-        [json(inputs.map((i) => i.slotId))],
-        manager,
-      ),
-      this.sql.all<ServiceMode>(`SELECT scope, mode, "expressPolicy", "bookingPolicy", message, "expectedRecoveryAt" FROM service_modes`, [], manager),
-      this.sql.all<{ nik: string }>(
-        `SELECT nik FROM appointments WHERE nik IN (SELECT value FROM json_each(?)) AND status IN (${ACTIVE_APPOINTMENT_STATUSES_SQL})`,
-        [json(inputs.map((i) => i.applicant.nik))],
-        manager,
-      ),
-    ]);
-    return { offices, slots, modes, active };
+    const read = await this.sql.get<Record<keyof BatchRead, string>>(
+      BOOKING_READ,
+      [json(inputs.map((i) => i.officeCode)), json(inputs.map((i) => i.slotId)), json(inputs.map((i) => i.applicant.nik))],
+      manager,
+    );
+    return {
+      offices: JSON.parse(read!.offices) as string[],
+      slots: JSON.parse(read!.slots) as SlotRow[],
+      modes: JSON.parse(read!.modes) as ServiceMode[],
+      active: JSON.parse(read!.active) as string[],
+    };
   }
 
   private plan(inputs: CreateAppointmentDto[], read: BatchRead): BatchPlan<BookedRow> {
     const now = this.clock.now();
     const { offices, slots, modes, active } = read;
-    const officeCodes = new Set(offices.map((o) => o.code));
+    const officeCodes = new Set(offices);
     const slotById = new Map(slots.map((s) => [Number(s.id), s]));
     const seatsLeft = new Map(slots.map((s) => [Number(s.id), Number(s.capacity) - Number(s.booked)]));
     const taken = new Map<number, number>();
-    const activeNiks = new Set(active.map((a) => a.nik));
+    const activeNiks = new Set(active);
     const global = modes.find((m) => m.scope === 'global')!;
     const at = now.toISOString();
 
@@ -132,6 +146,16 @@ export class BookingBatcher {
     };
   }
 }
+
+/** One row: the offices of ?1 that exist, the slots of ?2, the modes, and the NIKs of ?3 with an active booking (JSON arrays in, JSON arrays out). */
+const BOOKING_READ = `
+  SELECT (SELECT json_group_array(code) FROM offices WHERE code IN (SELECT value FROM json_each(?1))) AS offices,
+         (SELECT json_group_array(json_object('id', id, 'officeCode', "officeCode", 'date', date, 'start', start, 'end', "end",
+                                              'startsAt', "startsAt", 'capacity', capacity, 'booked', booked))
+            FROM slots WHERE id IN (SELECT value FROM json_each(?2))) AS slots,
+         ${SERVICE_MODES_JSON} AS modes,
+         (SELECT json_group_array(nik) FROM appointments
+           WHERE nik IN (SELECT value FROM json_each(?3)) AND status IN (${ACTIVE_APPOINTMENT_STATUSES_SQL})) AS active`;
 
 /** Each slot's seat count moves on by its bookings in the batch (a JSON object: slot id → count). */
 const TAKE_SEATS = `

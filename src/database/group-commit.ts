@@ -23,7 +23,7 @@ export interface BatchPlan<O> {
 }
 
 export interface BatchSteps<I, O, R> {
-  /** What the decisions rest on: only reads, sent together with the transaction's BEGIN. */
+  /** What the decisions rest on: only reads, made just before the batch's script (see TransactionRunner.writeScript). */
   read(manager: EntityManager, inputs: I[]): Promise<R>;
   /** Decides every input from what was read. It runs while the transaction is open, so it returns at once, waiting for nothing. */
   plan(inputs: I[], read: R): BatchPlan<O>;
@@ -33,8 +33,8 @@ export interface BatchSteps<I, O, R> {
  * Group commit on SQLite's single writer: the requests that arrive while the previous batch
  * commits are decided together in one write job with set-based statements (a handful per batch
  * instead of several per request), and each is answered only after that job's COMMIT. The job is
- * two trips through the thread pool: its reads with BEGIN, then its statements with COMMIT as one
- * script (see TransactionRunner.writeScript).
+ * two trips through the thread pool: its reads, then its statements from BEGIN to COMMIT as one
+ * script (see TransactionRunner.writeScript); a batch that only refuses writes nothing.
  *
  * Deciding in memory from reads made inside the job is sound because the write queue runs one job
  * at a time; the database's constraints still refuse what must never happen. If the batch fails as a

@@ -87,13 +87,14 @@ export class TransactionRunner implements OnModuleInit, BeforeApplicationShutdow
   }
 
   /**
-   * A write as a script, for group-committed batches on SQLite (see GroupCommit): `read` goes out
-   * together with BEGIN, `plan` turns what it read into statements, and those run with the COMMIT
-   * in one `Sql.exec`. Two trips through the thread pool in all, where a statement at a time would
-   * take one each, and under load every trip waits for a turn of the busy event loop. The job owns
-   * its transaction, so it runs alone, never in a group. `read` must only read: sent with BEGIN it
-   * may run just before it, which sees the same data, as no other write can come in between.
-   * Any failure rolls the whole script back. SQLite only.
+   * A write as a script, for group-committed batches on SQLite (see GroupCommit): `read` runs,
+   * `plan` turns what it read into statements, and those run between BEGIN and COMMIT in one
+   * `Sql.exec`. Two trips through the thread pool in all (one when nothing is to be written), where
+   * a statement at a time would take one each, and under load every trip waits for a turn of the
+   * busy event loop. `read` must only read, and it runs before BEGIN: it sees what the transaction
+   * would, because the write queue runs one job at a time and nothing else writes to the database.
+   * The job owns its transaction, so it runs alone, never in a group. Any failure rolls the whole
+   * script back. SQLite only.
    */
   writeScript<R, T>(read: Work<R>, plan: (read: R) => ScriptPlan<T>): Promise<T> {
     if (this.isPostgres) return Promise.reject(new Error('writeScript runs SQLite scripts'));
@@ -204,17 +205,16 @@ export class TransactionRunner implements OnModuleInit, BeforeApplicationShutdow
   private async runScript(job: ScriptJob): Promise<unknown> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      // Both are waited for even when one fails: a ROLLBACK must never overtake a pending BEGIN.
-      const [begun, read] = await Promise.allSettled([this.sql.run('BEGIN', [], runner.manager), job.read(runner.manager)]);
-      if (begun.status === 'rejected') throw begun.reason;
+      const { script, result } = job.plan(await job.read(runner.manager));
+      if (script.length === 0) return result;
       markTransaction(runner, true);
       try {
-        if (read.status === 'rejected') throw read.reason;
-        const { script, result } = job.plan(read.value);
-        await this.sql.exec([...script, 'COMMIT'].join(SCRIPT_SEPARATOR));
+        await this.sql.exec(['BEGIN', ...script, 'COMMIT'].join(SCRIPT_SEPARATOR));
         markTransaction(runner, false);
         return result;
       } catch (error) {
+        // The script stops at its first failure, with the transaction still open unless SQLite
+        // rolled it back itself (then this ROLLBACK fails, and that is fine).
         await this.abandonTransaction(runner);
         throw error;
       }

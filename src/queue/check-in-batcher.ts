@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import { BatchPlan, Decision, GroupCommit } from '../database/group-commit';
 import { expectChanges, inlineParams, Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
-import type { ServiceMode } from '../service-modes/service-mode.entity';
+import { SERVICE_MODES_JSON, ServiceMode } from '../service-modes/service-mode.entity';
 import { CheckInAppointment, checkInDecision } from './check-in.rules';
 import { newTicket, serviceDateOf } from './new-ticket';
 import { AFTER_ANY_NUMBER, callKeyUpTo, positionsOfNewTickets } from './queue.rules';
@@ -32,8 +32,8 @@ export interface CheckedIn {
 }
 
 interface CheckInRow extends CheckInAppointment {
-  /** The office's `A` ticket numbers around today: a JSON object, service date → last number given. */
-  sequences: string | null;
+  /** The office's `A` ticket numbers around today: service date → last number given. */
+  sequences: Record<string, number> | null;
 }
 
 interface BatchRead {
@@ -46,10 +46,10 @@ interface BatchRead {
 }
 
 /**
- * Group commit for kiosk check-ins on SQLite (see GroupCommit): per batch one read of the
- * appointments (with their office's last ticket numbers), one of the modes, one of the last ticket
- * id, then one script: an UPDATE of the appointments, an upsert of the day's ticket numbers and an
- * INSERT of the tickets, instead of eight statements per check-in. Numbers and ids are worked out
+ * Group commit for kiosk check-ins on SQLite (see GroupCommit): per batch one read (the
+ * appointments with their office's last ticket numbers, the modes, the last ticket id), then one
+ * script: an UPDATE of the appointments, an upsert of the day's ticket numbers and an INSERT of the
+ * tickets, instead of eight statements per check-in. Numbers and ids are worked out
  * from the reads, which no other writer can overtake (the write queue runs one job at a time). An
  * appointment with an express request goes alone (its request is linked to the ticket on the
  * ordinary path).
@@ -77,17 +77,20 @@ export class CheckInBatcher {
     return this.group.submit(input, alone);
   }
 
-  /** What a batch's decisions rest on: the appointments with their slots and ticket numbers, the modes, the last ticket id. */
+  /**
+   * What a batch's decisions rest on: the appointments with their slots and ticket numbers, the
+   * modes, the last ticket id. One statement, as each trip through the thread pool waits its turn.
+   */
   private async read(manager: EntityManager, inputs: KioskCheckIn[]): Promise<BatchRead> {
     const now = this.clock.now();
     // Whatever its time zone, an office's service date is within a day of the UTC date.
     const utcDate = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
-    const [rows, modes, last] = await Promise.all([
-      this.sql.all<CheckInRow>(CHECK_IN_ROWS, [JSON.stringify([...new Set(inputs.map((i) => i.code))]), utcDate(-1), utcDate(1)], manager),
-      this.sql.all<ServiceMode>(`SELECT scope, mode, "expressPolicy", "bookingPolicy", message, "expectedRecoveryAt" FROM service_modes`, [], manager),
-      this.sql.get<{ lastId: number }>(LAST_TICKET_ID, [], manager),
-    ]);
-    return { now, rows, modes, lastTicketId: Number(last?.lastId ?? 0) };
+    const read = await this.sql.get<{ rows: string; modes: string; lastId: number }>(
+      CHECK_IN_READ,
+      [JSON.stringify([...new Set(inputs.map((i) => i.code))]), utcDate(-1), utcDate(1)],
+      manager,
+    );
+    return { now, rows: JSON.parse(read!.rows) as CheckInRow[], modes: JSON.parse(read!.modes) as ServiceMode[], lastTicketId: Number(read!.lastId) };
   }
 
   private plan(inputs: KioskCheckIn[], { now, rows, modes, lastTicketId }: BatchRead): BatchPlan<CheckedIn> {
@@ -125,7 +128,7 @@ export class CheckInBatcher {
       const key = `${row.officeCode}/${serviceDate}`;
       let day = days.get(key);
       if (!day) {
-        const lastNumber = Number((JSON.parse(row.sequences ?? '{}') as Record<string, number>)[serviceDate] ?? 0);
+        const lastNumber = Number(row.sequences?.[serviceDate] ?? 0);
         days.set(key, (day = { officeCode: row.officeCode, serviceDate, count: 0, next: lastNumber + 1 }));
       }
       day.count += 1;
@@ -173,8 +176,9 @@ export class CheckInBatcher {
       groups.set(groupOf(t), { officeCode: t.officeCode, serviceDate: t.serviceDate, bound });
     }
     const keys = [...groups.keys()];
-    return this.sql
-      .all<{ ahead: number }>(WAITING_AHEAD, [JSON.stringify([...groups.values()]), lastTicketId])
+    // A microtask later: the batch's script goes to the thread pool first, so the count is never in its way.
+    return Promise.resolve()
+      .then(() => this.sql.all<{ ahead: number }>(WAITING_AHEAD, [JSON.stringify([...groups.values()]), lastTicketId]))
       .then((counts) => {
         const ahead = new Map(keys.map((key, i) => [key, Number(counts[i].ahead)]));
         return positionsOfNewTickets(tickets, (t) => ahead.get(groupOf(t))!);
@@ -186,17 +190,25 @@ export class CheckInBatcher {
 /** A kiosk check-in's ticket: never priority (staff only), never express (those go alone). */
 const APPOINTMENT_FACTS = { kind: 'APPOINTMENT', appointmentId: null, serviceType: 'NEW', priority: false, manual: false, slotStartsAt: null, expressActive: false } as const;
 
-/** ?1: the booking codes (a JSON array); ?2 and ?3: the first and last service date whose ticket numbers are read. */
-const CHECK_IN_ROWS = `
-  SELECT a.id, a.code, a.nik, a."officeCode", a."serviceType", a.status, a.manual,
-         s.date, s.start, s."end", s."startsAt", s."endsAt", o."timeZone", er.id AS "expressId", er.status AS "expressStatus",
-         (SELECT json_group_object(d."serviceDate", d.value) FROM daily_sequences d
-           WHERE d."officeCode" = a."officeCode" AND d."serviceDate" BETWEEN ?2 AND ?3 AND d.name = 'A') AS sequences
-    FROM appointments a
-    JOIN slots s ON s.id = a."slotId"
-    JOIN offices o ON o.code = a."officeCode"
-    LEFT JOIN express_requests er ON er."appointmentId" = a.id
-   WHERE a.code IN (SELECT value FROM json_each(?1))`;
+/**
+ * One row: the appointments of ?1 (the booking codes, a JSON array) with their slot, time zone,
+ * express request and their office's ticket numbers from service date ?2 to ?3; the modes; and the
+ * ids tickets took so far (AUTOINCREMENT's record, or the largest id where that is behind).
+ */
+const CHECK_IN_READ = `
+  SELECT (SELECT json_group_array(json_object(
+            'id', a.id, 'code', a.code, 'nik', a.nik, 'officeCode', a."officeCode", 'serviceType', a."serviceType", 'status', a.status, 'manual', a.manual,
+            'date', s.date, 'start', s.start, 'end', s."end", 'startsAt', s."startsAt", 'endsAt', s."endsAt", 'timeZone', o."timeZone",
+            'expressId', er.id, 'expressStatus', er.status,
+            'sequences', json((SELECT json_group_object(d."serviceDate", d.value) FROM daily_sequences d
+                                WHERE d."officeCode" = a."officeCode" AND d."serviceDate" BETWEEN ?2 AND ?3 AND d.name = 'A'))))
+            FROM appointments a
+            JOIN slots s ON s.id = a."slotId"
+            JOIN offices o ON o.code = a."officeCode"
+            LEFT JOIN express_requests er ON er."appointmentId" = a.id
+           WHERE a.code IN (SELECT value FROM json_each(?1))) AS rows,
+         ${SERVICE_MODES_JSON} AS modes,
+         max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'tickets'), 0), coalesce((SELECT max(id) FROM tickets), 0)) AS "lastId"`;
 
 /**
  * For each queue and call-key bound of ?1, in order, the waiting tickets up to id ?2 that sort
@@ -215,10 +227,6 @@ const WAITING_AHEAD = `
            WHERE n.id > ?2 AND n."officeCode" = q.office AND n."serviceDate" = q.day AND n.status = 'WAITING' AND n."callKey" < q.bound) AS ahead
     FROM queue q
    ORDER BY q.key`;
-
-/** The ids tickets took so far: AUTOINCREMENT's record, or the largest id where that is behind. */
-const LAST_TICKET_ID = `
-  SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'tickets'), 0), coalesce((SELECT max(id) FROM tickets), 0)) AS "lastId"`;
 
 const MARK_CHECKED_IN = `UPDATE appointments SET status = 'CHECKED_IN', "updatedAt" = ? WHERE status = 'BOOKED' AND id IN (SELECT value FROM json_each(?))`;
 

@@ -3,6 +3,13 @@ import type { BookingPolicy, ExpressPolicy, ModeName } from './service-mode.poli
 
 export const GLOBAL_SCOPE = 'global';
 
+/**
+ * Every mode, as far as a booking or check-in decision reads it, as one JSON array (SQLite): a
+ * scalar subquery for a batch's read.
+ */
+export const SERVICE_MODES_JSON = `(SELECT json_group_array(json_object('scope', scope, 'mode', mode, 'expressPolicy', "expressPolicy",
+  'bookingPolicy', "bookingPolicy", 'message', message, 'expectedRecoveryAt', "expectedRecoveryAt")) FROM service_modes)`;
+
 /** The global mode (scope "global", always present) or one office's override (scope = office code). */
 @Entity('service_modes')
 export class ServiceMode {
