@@ -97,6 +97,10 @@ const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
     expect(await t.app.get(DataSource).query('PRAGMA cache_size')).toEqual([{ cache_size: -64 * 1024 }]);
   });
 
+  it('keeps the write connection’s statement journals in memory (temp_store = MEMORY), never in temporary files', async () => {
+    expect(await t.app.get(DataSource).query('PRAGMA temp_store')).toEqual([{ temp_store: 2 }]);
+  });
+
   it('commits the script planned from what was read, and answers with the plan’s result', async () => {
     const result = await db.writeScript(
       (manager) => sql.get<{ n: number }>('SELECT 2 AS n', [], manager),

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, FieldProblem } from './domain-error';
 import { ERROR_STATUS } from './error-status';
+import { withRequestId } from './request-context';
 
 export interface ErrorBody {
   statusCode: number;
@@ -72,7 +73,9 @@ export function sendError(reply: FastifyReply, request: FastifyRequest | undefin
   const { body, retryAfterSeconds } = toErrorBody(error);
   if (body.statusCode >= 500 && body.code === 'INTERNAL') {
     const err = error as Error;
-    logger.error(`request ${request?.id ?? '-'} ${request?.method ?? ''} ${request?.routeOptions?.url ?? ''} failed: ${err?.stack ?? String(error)}`);
+    const log = () => logger.error(`request ${request?.id ?? '-'} ${request?.method ?? ''} ${request?.routeOptions?.url ?? ''} failed: ${err?.stack ?? String(error)}`);
+    if (request) withRequestId(request.id, log);
+    else log();
   }
   if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
   void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);

@@ -1,22 +1,21 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { requestContext } from './request-context';
+import { withRequestId } from './request-context';
 
 /**
- * Binds every request to its id (so each log line under it carries the id), echoes the id in
- * X-Request-Id, and optionally writes one access line per request: method, route pattern (never
- * the raw URL, which could hold a booking code), status and duration. Headers and bodies, where
- * NIKs and passwords travel, are never logged.
+ * Echoes every request's id in X-Request-Id, and optionally writes one access line per request,
+ * with that id: method, route pattern (never the raw URL, which could hold a booking code), status
+ * and duration. Headers and bodies, where NIKs and passwords travel, are never logged.
  */
 export function installRequestLogging(fastify: FastifyInstance, logRequests: boolean): void {
   const logger = new Logger('HTTP');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    requestContext.run({ requestId: request.id }, done);
+    done();
   });
   if (!logRequests) return;
   fastify.addHook('onResponse', (request, reply, done) => {
-    requestContext.run({ requestId: request.id }, () => {
+    withRequestId(request.id, () => {
       logger.log({ method: request.method, route: request.routeOptions?.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 });
     });
     done();
