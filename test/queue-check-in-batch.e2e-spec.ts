@@ -261,6 +261,41 @@ describe('kiosk check-ins arriving together', () => {
       expect(answers.map((r) => r.body.position)).toEqual(answers.map((r) => placeOf.get(r.body.id)));
       expect(answers.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(Array.from({ length: burst.length }, (_, i) => i + 4));
     });
+
+    it('gives the same places when the count runs before the batch’s script', async () => {
+      const office = await createOffice(t, { slots: [slot0900] });
+      const staff = await staffOf(t, office.code);
+      const bookings = await bookMany(office.code, office.slots[0].id, 13);
+      t.clock.set(shiftIso(NINE_WIB, -5));
+      for (const booking of bookings.slice(0, 3)) await kioskCheckIn(t, booking).send({}).expect(201);
+
+      // Hold each batch's script until its position count has answered.
+      const sql = t.app.get(Sql);
+      const [exec, all] = [sql.exec.bind(sql), sql.all.bind(sql)];
+      const countsDone: Array<() => void> = [];
+      let countsFirst = 0;
+      jest.spyOn(sql, 'exec').mockImplementation(async (script) => {
+        await new Promise<void>((release) => countsDone.push(release));
+        return exec(script);
+      });
+      jest.spyOn(sql, 'all').mockImplementation(async (statement, params, manager) => {
+        if (!statement.includes('waiting_counts')) return all(statement, params, manager);
+        const counts = await all(statement, params, manager);
+        countsFirst++;
+        countsDone.splice(0).forEach((release) => release());
+        return counts;
+      });
+      t.clock.set(NINE_WIB);
+      const burst = bookings.slice(3);
+      const answers = await Promise.all(burst.map((b) => kioskCheckIn(t, b).send({})));
+
+      expect(countsFirst).toBeGreaterThan(0);
+      expect(answers.map((r) => r.status)).toEqual(burst.map(() => 201));
+      const queue = await waitingQueue(office.code, staff);
+      const placeOf = new Map(queue.map((entry) => [entry.id, entry.position]));
+      expect(answers.map((r) => r.body.position)).toEqual(answers.map((r) => placeOf.get(r.body.id)));
+      expect(answers.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(Array.from({ length: burst.length }, (_, i) => i + 4));
+    });
   });
 
   (onSqlite ? describe : describe.skip)('the waiting count of each office-day (SQLite)', () => {
