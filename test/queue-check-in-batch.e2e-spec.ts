@@ -230,72 +230,51 @@ describe('kiosk check-ins arriving together', () => {
   (onSqlite ? describe : describe.skip)('positions counted beside the batch’s COMMIT (SQLite)', () => {
     afterEach(() => jest.restoreAllMocks());
 
-    it('leaves the batch’s own tickets out of the count even when it runs after the COMMIT', async () => {
+    /**
+     * Ten kiosk check-ins at once behind three already waiting, with each batch's position count
+     * held until its script has run (`after`), or each script held until its count has answered
+     * (`before`): every answer must still be the ticket's place in the queue.
+     */
+    async function burstWithCountRunning(order: 'after' | 'before') {
       const office = await createOffice(t, { slots: [slot0900] });
       const staff = await staffOf(t, office.code);
       const bookings = await bookMany(office.code, office.slots[0].id, 13);
       t.clock.set(shiftIso(NINE_WIB, -5));
       for (const booking of bookings.slice(0, 3)) await kioskCheckIn(t, booking).send({}).expect(201);
 
-      // Hold each batch's position count (started while the batch plans) until its script has run.
       const sql = t.app.get(Sql);
       const [exec, all] = [sql.exec.bind(sql), sql.all.bind(sql)];
-      const scriptsRun: Array<() => void> = [];
-      let heldCounts = 0;
-      jest.spyOn(sql, 'exec').mockImplementation((script) => exec(script).finally(() => scriptsRun.splice(0).forEach((release) => release())));
-      jest.spyOn(sql, 'all').mockImplementation(async (statement, params, manager) => {
-        if (!statement.includes('waiting_counts')) return all(statement, params, manager);
-        await new Promise<void>((release) => scriptsRun.push(release));
-        const counts = await all(statement, params, manager);
-        heldCounts++; // and answered: the batch did not fall back to counting one at a time
-        return counts;
-      });
-      t.clock.set(NINE_WIB);
-      const burst = bookings.slice(3);
-      const answers = await Promise.all(burst.map((b) => kioskCheckIn(t, b).send({})));
-
-      expect(heldCounts).toBeGreaterThan(0);
-      expect(answers.map((r) => r.status)).toEqual(burst.map(() => 201));
-      const queue = await waitingQueue(office.code, staff);
-      const placeOf = new Map(queue.map((entry) => [entry.id, entry.position]));
-      expect(answers.map((r) => r.body.position)).toEqual(answers.map((r) => placeOf.get(r.body.id)));
-      expect(answers.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(Array.from({ length: burst.length }, (_, i) => i + 4));
-    });
-
-    it('gives the same places when the count runs before the batch’s script', async () => {
-      const office = await createOffice(t, { slots: [slot0900] });
-      const staff = await staffOf(t, office.code);
-      const bookings = await bookMany(office.code, office.slots[0].id, 13);
-      t.clock.set(shiftIso(NINE_WIB, -5));
-      for (const booking of bookings.slice(0, 3)) await kioskCheckIn(t, booking).send({}).expect(201);
-
-      // Hold each batch's script until its position count has answered.
-      const sql = t.app.get(Sql);
-      const [exec, all] = [sql.exec.bind(sql), sql.all.bind(sql)];
-      const countsDone: Array<() => void> = [];
-      let countsFirst = 0;
+      const held: Array<() => void> = [];
+      const hold = () => new Promise<void>((release) => held.push(release));
+      const releaseHeld = () => held.splice(0).forEach((release) => release());
+      let countsAnswered = 0;
       jest.spyOn(sql, 'exec').mockImplementation(async (script) => {
-        await new Promise<void>((release) => countsDone.push(release));
-        return exec(script);
+        if (order === 'before') await hold();
+        return exec(script).finally(() => order === 'after' && releaseHeld());
       });
       jest.spyOn(sql, 'all').mockImplementation(async (statement, params, manager) => {
         if (!statement.includes('waiting_counts')) return all(statement, params, manager);
+        if (order === 'after') await hold();
         const counts = await all(statement, params, manager);
-        countsFirst++;
-        countsDone.splice(0).forEach((release) => release());
+        countsAnswered++; // the batch did not fall back to counting one at a time
+        if (order === 'before') releaseHeld();
         return counts;
       });
       t.clock.set(NINE_WIB);
       const burst = bookings.slice(3);
       const answers = await Promise.all(burst.map((b) => kioskCheckIn(t, b).send({})));
 
-      expect(countsFirst).toBeGreaterThan(0);
+      expect(countsAnswered).toBeGreaterThan(0);
       expect(answers.map((r) => r.status)).toEqual(burst.map(() => 201));
       const queue = await waitingQueue(office.code, staff);
       const placeOf = new Map(queue.map((entry) => [entry.id, entry.position]));
       expect(answers.map((r) => r.body.position)).toEqual(answers.map((r) => placeOf.get(r.body.id)));
       expect(answers.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(Array.from({ length: burst.length }, (_, i) => i + 4));
-    });
+    }
+
+    it('leaves the batch’s own tickets out of the count even when it runs after the COMMIT', () => burstWithCountRunning('after'));
+
+    it('gives the same places when the count runs before the batch’s script', () => burstWithCountRunning('before'));
   });
 
   (onSqlite ? describe : describe.skip)('the waiting count of each office-day (SQLite)', () => {
