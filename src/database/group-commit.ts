@@ -25,7 +25,7 @@ export interface BatchPlan<O> {
 export interface BatchSteps<I, O, R> {
   /** What the decisions rest on: only reads, made just before the batch's script (see TransactionRunner.writeScript). */
   read(manager: EntityManager, inputs: I[]): Promise<R>;
-  /** Decides every input from what was read. It runs while the transaction is open, so it returns at once, waiting for nothing. */
+  /** Decides every input from what was read. It runs while the job holds the write queue, so it returns at once, waiting for nothing. */
   plan(inputs: I[], read: R): BatchPlan<O>;
 }
 
