@@ -127,6 +127,20 @@ const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
     expect(JSON.stringify({ ...(failure as object), message: (failure as Error).message })).not.toContain('3174015508850001');
   });
 
+  it('opens no transaction for a plan with nothing to write, and answers with its result', async () => {
+    const exec = jest.spyOn(sql, 'exec');
+    try {
+      expect(await db.writeScript(async () => null, () => ({ script: [], result: 'all refused' }))).toBe('all refused');
+      expect(exec).not.toHaveBeenCalled();
+      expect(await db.writeScript(async () => null, () => ({ script: [audit('after-nothing')], result: 'ok' }))).toBe('ok');
+      expect(exec).toHaveBeenCalledTimes(1);
+      expect(exec.mock.calls[0][0]).toMatch(/^BEGIN;\n[\s\S]*;\nCOMMIT$/);
+      expect(await saved('after-nothing')).toEqual(['after-nothing']);
+    } finally {
+      exec.mockRestore();
+    }
+  });
+
   it('rolls back when the plan throws, and passes its error on', async () => {
     const refusal = new Error('the plan refused');
     await expect(
