@@ -81,18 +81,6 @@ export class Sql implements BeforeApplicationShutdown {
     return new Promise((resolve, reject) => statement.all(params, (error, rows) => (error ? reject(wrap(error, sql)) : resolve(rows as T[]))));
   }
 
-  /**
-   * Rows of a SELECT on the write connection, outside any write job, for a read right after a write
-   * (SQLite; elsewhere the same as `all`). That connection has the pages just written in its cache,
-   * where a read-only connection empties its cache after every commit. SQLite holds the connection's
-   * mutex through a whole script, so the statement runs before or after a script the connection is
-   * running, never inside it: it sees the data before that script, or after it (committed, unless
-   * the script failed).
-   */
-  allOnWriteConnection<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.all<T>(sql, params, this.dataSource.manager);
-  }
-
   /** INSERT / UPDATE / DELETE: rows changed and (for an INSERT … RETURNING id on PostgreSQL) the new id. */
   async run(sql: string, params: unknown[], manager?: EntityManager): Promise<RunResult> {
     if (this.isPostgres) {

@@ -10,7 +10,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { SERVICE_MODES_JSON, ServiceMode } from '../service-modes/service-mode.entity';
 import { CheckInAppointment, checkInDecision } from './check-in.rules';
 import { newTicket, serviceDateOf } from './new-ticket';
-import { AFTER_ANY_NUMBER, callKeyUpTo, positionsOfNewTickets } from './queue.rules';
+import { callKeyBoundAroundSlot, positionsOfNewTickets } from './queue.rules';
 import type { Ticket } from './ticket.entity';
 
 export interface KioskCheckIn {
@@ -21,11 +21,8 @@ export interface KioskCheckIn {
 
 export interface CheckedIn {
   ticket: Ticket;
-  /**
-   * The ticket's place in the queue where the batch counts it (beside its COMMIT); undefined, or
-   * resolving to undefined, when the caller has to count it itself.
-   */
-  position?: Promise<number | undefined>;
+  /** The ticket's place in the queue, when the batch counted it; undefined when the caller has to count it. */
+  position?: number;
   appointmentCode: string;
   /** The appointment's express request, now linked to the ticket (never in a batch: those go alone). */
   express: ExpressRequest | null;
@@ -34,6 +31,11 @@ export interface CheckedIn {
 interface CheckInRow extends CheckInAppointment {
   /** The office's `A` ticket numbers around today: service date → last number given. */
   sequences: Record<string, number> | null;
+  /**
+   * The office's queues around today: service date → the waiting tickets that sort before a kiosk
+   * ticket of this appointment's slot issued at the batch's moment. A date without waiting tickets is absent.
+   */
+  ahead: Record<string, number> | null;
 }
 
 interface BatchRead {
@@ -78,16 +80,18 @@ export class CheckInBatcher {
   }
 
   /**
-   * What a batch's decisions rest on: the appointments with their slots and ticket numbers, the
-   * modes, the last ticket id. One statement, as each trip through the thread pool waits its turn.
+   * What a batch's decisions rest on: the appointments with their slots, ticket numbers and the
+   * tickets waiting ahead, the modes, the last ticket id. One statement, as each trip through the
+   * thread pool waits its turn.
    */
   private async read(manager: EntityManager, inputs: KioskCheckIn[]): Promise<BatchRead> {
     const now = this.clock.now();
     // Whatever its time zone, an office's service date is within a day of the UTC date.
     const utcDate = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+    const bound = callKeyBoundAroundSlot({ ...APPOINTMENT_FACTS, checkedInAt: now.toISOString() });
     const read = await this.sql.get<{ rows: string; modes: string; lastId: number }>(
       CHECK_IN_READ,
-      [JSON.stringify([...new Set(inputs.map((i) => i.code))]), utcDate(-1), utcDate(1)],
+      [JSON.stringify([...new Set(inputs.map((i) => i.code))]), utcDate(-1), utcDate(1), bound.before, bound.after],
       manager,
     );
     return { now, rows: JSON.parse(read!.rows) as CheckInRow[], modes: JSON.parse(read!.modes) as ServiceMode[], lastTicketId: Number(read!.lastId) };
@@ -142,9 +146,11 @@ export class CheckInBatcher {
       ticket.id = nextId++;
       return ticket;
     });
-    const positions = this.positionsOf(tickets, lastTicketId, now);
+    // Counted by the read, before any of this batch's tickets was written; positionsOfNewTickets adds the batch's own ahead.
+    const waitingAhead = new Map(tickets.map((ticket, i) => [ticket, Number(accepted[i].row.ahead?.[ticket.serviceDate] ?? 0)]));
+    const positions = positionsOfNewTickets(tickets, (ticket) => waitingAhead.get(ticket)!);
     accepted.forEach(({ index, row }, i) => {
-      decisions[index] = { value: { ticket: tickets[i], position: positions.then((all) => all?.[i]), appointmentCode: row.code, express: null } };
+      decisions[index] = { value: { ticket: tickets[i], position: positions[i], appointmentCode: row.code, express: null } };
     });
 
     const advances = [...days.values()].map(({ officeCode, serviceDate, count }) => ({ officeCode, serviceDate, count }));
@@ -160,43 +166,18 @@ export class CheckInBatcher {
       ],
     };
   }
-
-  /**
-   * The batch's tickets' places in their queues, counted on the write connection just before or
-   * just after the batch's script (whose pages are in that connection's cache; a read-only
-   * connection would read them back after every commit): per office, day and slot, the waiting
-   * tickets that sort before a kiosk ticket issued now (AFTER_ANY_NUMBER), among those issued
-   * before the batch (ids up to `lastTicketId`, so the batch's own are left out when the count runs
-   * after its COMMIT; see WAITING_AHEAD), plus the batch's own ahead. Undefined if the count fails:
-   * the caller then counts each one itself. Measured: the thread pool's CPU per check-in fell by a
-   * fifth against the read-only connection.
-   */
-  private positionsOf(tickets: Ticket[], lastTicketId: number, now: Date): Promise<number[] | undefined> {
-    const groups = new Map<string, { officeCode: string; serviceDate: string; bound: string }>();
-    const groupOf = (t: Ticket) => `${t.officeCode}/${t.serviceDate}/${t.slotStartsAt}`;
-    for (const t of tickets) {
-      const bound = callKeyUpTo({ ...APPOINTMENT_FACTS, slotStartsAt: t.slotStartsAt, checkedInAt: now.toISOString() }) + AFTER_ANY_NUMBER;
-      groups.set(groupOf(t), { officeCode: t.officeCode, serviceDate: t.serviceDate, bound });
-    }
-    const keys = [...groups.keys()];
-    // A microtask later: the batch's script goes to the thread pool first, so the count is never in its way.
-    return Promise.resolve()
-      .then(() => this.sql.allOnWriteConnection<{ ahead: number }>(WAITING_AHEAD, [JSON.stringify([...groups.values()]), lastTicketId]))
-      .then((counts) => {
-        const ahead = new Map(keys.map((key, i) => [key, Number(counts[i].ahead)]));
-        return positionsOfNewTickets(tickets, (t) => ahead.get(groupOf(t))!);
-      })
-      .catch(() => undefined);
-  }
 }
 
 /** A kiosk check-in's ticket: never priority (staff only), never express (those go alone). */
 const APPOINTMENT_FACTS = { kind: 'APPOINTMENT', appointmentId: null, serviceType: 'NEW', priority: false, manual: false, slotStartsAt: null, expressActive: false } as const;
 
 /**
- * One row: the appointments of ?1 (the booking codes, a JSON array) with their slot, time zone,
- * express request and their office's ticket numbers from service date ?2 to ?3; the modes; and the
- * ids tickets took so far (AUTOINCREMENT's record, or the largest id where that is behind).
+ * One row: the appointments of ?1 (the booking codes, a JSON array) with their slot, time zone and
+ * express request, and for their office from service date ?2 to ?3 the ticket numbers given and the
+ * tickets waiting ahead of a kiosk ticket of the slot issued now (its call-key bound is ?4, the slot's
+ * start, ?5: the kept waiting count less the few that sort at or after the bound, as a kiosk arrival
+ * joins near the back); the modes; and the ids tickets took so far (AUTOINCREMENT's record, or the
+ * largest id where that is behind).
  */
 const CHECK_IN_READ = `
   SELECT (SELECT json_group_array(json_object(
@@ -204,7 +185,12 @@ const CHECK_IN_READ = `
             'date', s.date, 'start', s.start, 'end', s."end", 'startsAt', s."startsAt", 'endsAt', s."endsAt", 'timeZone', o."timeZone",
             'expressId', er.id, 'expressStatus', er.status,
             'sequences', json((SELECT json_group_object(d."serviceDate", d.value) FROM daily_sequences d
-                                WHERE d."officeCode" = a."officeCode" AND d."serviceDate" BETWEEN ?2 AND ?3 AND d.name = 'A'))))
+                                WHERE d."officeCode" = a."officeCode" AND d."serviceDate" BETWEEN ?2 AND ?3 AND d.name = 'A')),
+            'ahead', json((SELECT json_group_object(c."serviceDate", c.waiting - (
+                             SELECT COUNT(*) FROM tickets w
+                              WHERE w."officeCode" = c."officeCode" AND w."serviceDate" = c."serviceDate" AND w.status = 'WAITING'
+                                AND w."callKey" >= ?4 || s."startsAt" || ?5))
+                             FROM waiting_counts c WHERE c."officeCode" = a."officeCode" AND c."serviceDate" BETWEEN ?2 AND ?3))))
             FROM appointments a
             JOIN slots s ON s.id = a."slotId"
             JOIN offices o ON o.code = a."officeCode"
@@ -212,24 +198,6 @@ const CHECK_IN_READ = `
            WHERE a.code IN (SELECT value FROM json_each(?1))) AS rows,
          ${SERVICE_MODES_JSON} AS modes,
          max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'tickets'), 0), coalesce((SELECT max(id) FROM tickets), 0)) AS "lastId"`;
-
-/**
- * For each queue and call-key bound of ?1, in order, the waiting tickets up to id ?2 that sort
- * before the bound: the queue's waiting count (kept by triggers) less those waiting at or after the
- * bound (few: a kiosk arrival joins near the back) less those after id ?2 before it (the batch's own
- * once committed, and any later: a walk of the rowid range, NOT INDEXED keeps SQLite off the queue
- * index). Equal to counting those ahead, in one snapshot, without walking the whole queue.
- */
-const WAITING_AHEAD = `
-  WITH queue AS (SELECT json_extract(value, '$.officeCode') AS office, json_extract(value, '$.serviceDate') AS day,
-                        json_extract(value, '$.bound') AS bound, key FROM json_each(?1))
-  SELECT coalesce((SELECT c.waiting FROM waiting_counts c WHERE c."officeCode" = q.office AND c."serviceDate" = q.day), 0)
-       - (SELECT COUNT(*) FROM tickets w
-           WHERE w."officeCode" = q.office AND w."serviceDate" = q.day AND w.status = 'WAITING' AND w."callKey" >= q.bound)
-       - (SELECT COUNT(*) FROM tickets n NOT INDEXED
-           WHERE n.id > ?2 AND n."officeCode" = q.office AND n."serviceDate" = q.day AND n.status = 'WAITING' AND n."callKey" < q.bound) AS ahead
-    FROM queue q
-   ORDER BY q.key`;
 
 const MARK_CHECKED_IN = `UPDATE appointments SET status = 'CHECKED_IN', "updatedAt" = ? WHERE status = 'BOOKED' AND id IN (SELECT value FROM json_each(?))`;
 

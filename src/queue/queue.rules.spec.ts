@@ -1,4 +1,4 @@
-import { AFTER_ANY_NUMBER, CallOrderFacts, callKey, callKeyUpTo, canTicketMove, compareCallOrder, estimateWaitMinutes, EXPRESS_FLAG_INDEX, meanServiceMinutes, sequenceName, positionsOfNewTickets, ticketNumber, withExpressFlag } from './queue.rules';
+import { AFTER_ANY_NUMBER, CallOrderFacts, callKey, callKeyBoundAroundSlot, callKeyUpTo, canTicketMove, compareCallOrder, estimateWaitMinutes, EXPRESS_FLAG_INDEX, meanServiceMinutes, sequenceName, positionsOfNewTickets, ticketNumber, withExpressFlag } from './queue.rules';
 import type { TicketStatus } from './ticket.entity';
 
 const SLOT_0900 = '2030-03-04T02:00:00.000Z';
@@ -153,6 +153,13 @@ describe('callKeyUpTo and AFTER_ANY_NUMBER', () => {
     for (const number of ['A001', 'A999', 'A1000', 'A99999999', 'W1']) expect(callKey({ ...facts, number }) < bound).toBe(true);
     expect(callKey({ ...facts, checkedInAt: '2030-03-04T02:05:00.001Z', number: 'A001' }) > bound).toBe(true);
     expect(callKey({ ...facts, slotStartsAt: '2030-03-04T02:30:00.000Z', checkedInAt: '2030-03-04T01:00:00.000Z', number: 'A001' }) > bound).toBe(true);
+  });
+
+  it('around a slot not known yet, is the same bound once the slot’s start is put in between', () => {
+    const { slotStartsAt, ...withoutSlot } = facts;
+    const { before, after } = callKeyBoundAroundSlot(withoutSlot);
+    expect(before + slotStartsAt + after).toBe(callKeyUpTo(facts) + AFTER_ANY_NUMBER);
+    expect(before + '2030-03-04T03:00:00.000Z' + after).toBe(callKeyUpTo({ ...facts, slotStartsAt: '2030-03-04T03:00:00.000Z' }) + AFTER_ANY_NUMBER);
   });
 });
 

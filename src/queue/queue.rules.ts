@@ -40,6 +40,17 @@ export function callKeyUpTo(facts: Omit<CallOrderFacts, 'number'>): string {
  */
 export const AFTER_ANY_NUMBER = '~';
 
+const SLOT_PLACEHOLDER = '\u0001';
+
+/**
+ * `callKeyUpTo(facts) + AFTER_ANY_NUMBER` for an appointment ticket whose slot is not known yet, as
+ * the text before and after the slot's start: for SQL that puts each slot's start in between.
+ */
+export function callKeyBoundAroundSlot(facts: Omit<CallOrderFacts, 'number' | 'slotStartsAt'>): { before: string; after: string } {
+  const [before, after] = (callKeyUpTo({ ...facts, slotStartsAt: SLOT_PLACEHOLDER }) + AFTER_ANY_NUMBER).split(SLOT_PLACEHOLDER);
+  return { before, after };
+}
+
 /**
  * The places in their office-day's queues of tickets issued together: the tickets already waiting
  * ahead of each (`waitingAhead`, counted before any of these was written) and those of its own

@@ -215,9 +215,8 @@ export class TicketsService {
   private async freshView({ ticket, position: counted, appointmentCode, express }: CheckedIn): Promise<TicketView> {
     const mode = await this.modes.effectiveForDisplay(ticket.officeCode);
     // A ticket issued one at a time (staff, express, PostgreSQL) has its count read beside the basis.
-    const [known, ahead, basis] = await Promise.all([counted, counted ? undefined : this.ticketsAhead(ticket.id), this.estimates.basis(ticket.officeCode, mode.mode)]);
-    // The batch's count can fail (it then resolves to undefined): count this one alone.
-    const position = known ?? Number((ahead ?? (await this.ticketsAhead(ticket.id)))?.ahead ?? 0) + 1;
+    const [ahead, basis] = await Promise.all([counted === undefined ? this.ticketsAhead(ticket.id) : undefined, this.estimates.basis(ticket.officeCode, mode.mode)]);
+    const position = counted ?? Number(ahead?.ahead ?? 0) + 1;
     return ticketView(ticket, {
       appointmentCode,
       express: express && { request: express, position: await this.expressRequests.positionOf(express) },
