@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ACTIVE_APPOINTMENT_STATUSES_SQL } from '../src/appointments/appointment.entity';
 import { expectChanges, inlineParams, Sql } from '../src/database/sql';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { createTestApp, TestApp } from './support/test-app';
@@ -47,6 +48,20 @@ describe('foundation: Sql', () => {
     } finally {
       await runner.release();
     }
+  });
+
+  it('indexes the NIKs of active bookings only, the one index every look-up by NIK uses', async () => {
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      const appointments = await runner.getTable('appointments');
+      const byNik = appointments!.indices.filter((index) => index.columnNames.includes('nik'));
+      expect(byNik.map((index) => [index.name, index.isUnique])).toEqual([['UQ_appointments_active_nik', true]]);
+    } finally {
+      await runner.release();
+    }
+    if (t.app.get(Sql).isPostgres) return; // PostgreSQL's planner scans a small table whatever its indexes
+    const plan = await t.app.get(Sql).all<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT 1 FROM appointments WHERE nik = ? AND status IN (${ACTIVE_APPOINTMENT_STATUSES_SQL})`, ['3171234567890001']);
+    expect(plan.map((step) => step.detail).join('\n')).toMatch(/USING (COVERING )?INDEX UQ_appointments_active_nik/);
   });
 
   it('commits every write already queued when shutdown releases the statements', async () => {

@@ -11,7 +11,6 @@ export const ACTIVE_APPOINTMENT_STATUSES_SQL = ACTIVE_APPOINTMENT_STATUSES.map((
 
 @Entity('appointments')
 @Index('IDX_appointments_slot', ['slotId'])
-@Index('IDX_appointments_nik', ['nik'])
 export class Appointment {
   @PrimaryGeneratedColumn()
   id: number;
