@@ -174,10 +174,10 @@ const APPOINTMENT_FACTS = { kind: 'APPOINTMENT', appointmentId: null, serviceTyp
 /**
  * One row: the appointments of ?1 (the booking codes, a JSON array) with their slot, time zone and
  * express request, and for their office from service date ?2 to ?3 the ticket numbers given and the
- * tickets waiting ahead of a kiosk ticket of the slot issued now (its call-key bound is ?4, the slot's
- * start, ?5: the kept waiting count less the few that sort at or after the bound, as a kiosk arrival
- * joins near the back); the modes; and the ids tickets took so far (AUTOINCREMENT's record, or the
- * largest id where that is behind).
+ * tickets waiting ahead of a kiosk ticket of the slot issued now; the modes; and the ids tickets took
+ * so far (AUTOINCREMENT's record, or the largest id where that is behind). Those ahead are the kept
+ * waiting count less the few that sort at or after the bound `?4 || slot start || ?5` (a kiosk
+ * arrival joins near the back, so that walk of the queue index is short).
  */
 const CHECK_IN_READ = `
   SELECT (SELECT json_group_array(json_object(
