@@ -33,7 +33,7 @@ interface CheckInRow extends CheckInAppointment {
   sequences: Record<string, number> | null;
   /**
    * The office's queues around today: service date → the waiting tickets that sort before a kiosk
-   * ticket of this appointment's slot issued at the batch's moment. A date without waiting tickets is absent.
+   * ticket of this appointment's slot issued at the batch's moment. A date with no kept count is absent (none waiting).
    */
   ahead: Record<string, number> | null;
 }
