@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     expect(config.database.path).toBe(join('data', 'passport-queue.sqlite'));
     expect(config.database.url).toBeUndefined();
     expect(config.database.sqliteCacheMb).toBe(64);
+    expect(config.database.sqliteWalCheckpointPages).toBe(10_000);
     expect(config.auth.adminUsername).toBe('admin');
     expect(config.auth.adminPassword).toBeUndefined();
     expect(config.auth.jwtSecret).toBe(SECRET);
@@ -50,11 +51,12 @@ describe('loadConfig', () => {
       SEED_DEMO: 'true',
       NODE_ENV: 'production',
       SQLITE_CACHE_MB: '256',
+      SQLITE_WAL_CHECKPOINT_PAGES: '2000',
     });
     expect(config).toMatchObject({
       port: 8080,
       production: true,
-      database: { type: 'postgres', url: 'postgres://queue:pw@db:5432/queue', sqliteCacheMb: 256 },
+      database: { type: 'postgres', url: 'postgres://queue:pw@db:5432/queue', sqliteCacheMb: 256, sqliteWalCheckpointPages: 2000 },
       auth: { adminUsername: 'root.admin', adminPassword: 'a-long-admin-password' },
       seedDemo: true,
     });
@@ -74,6 +76,8 @@ describe('loadConfig', () => {
     ['SEED_DEMO', { SEED_DEMO: 'maybe' }],
     ['SQLITE_CACHE_MB', { SQLITE_CACHE_MB: '1' }],
     ['SQLITE_CACHE_MB', { SQLITE_CACHE_MB: 'lots' }],
+    ['SQLITE_WAL_CHECKPOINT_PAGES', { SQLITE_WAL_CHECKPOINT_PAGES: '10' }],
+    ['SQLITE_WAL_CHECKPOINT_PAGES', { SQLITE_WAL_CHECKPOINT_PAGES: 'often' }],
   ])('rejects a bad %s: %j', (variable, env) => {
     const error = failure(env);
     expect(error.message).toContain(variable);

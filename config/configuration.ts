@@ -18,6 +18,8 @@ export interface AppConfig {
     logging: boolean;
     /** SQLite's page cache on the write connection, in MiB. */
     sqliteCacheMb: number;
+    /** SQLite checkpoints the WAL into the database file once it holds this many pages. */
+    sqliteWalCheckpointPages: number;
   };
   auth: {
     jwtSecret: string;
@@ -140,7 +142,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port: readInt(env, 'PORT', 3000, 0, 65535),
     production,
-    database: { type: dbType, path, url, logging: readBool(env, 'DB_LOGGING', false), sqliteCacheMb: readInt(env, 'SQLITE_CACHE_MB', 64, 2, 4096) },
+    database: {
+      type: dbType,
+      path,
+      url,
+      logging: readBool(env, 'DB_LOGGING', false),
+      sqliteCacheMb: readInt(env, 'SQLITE_CACHE_MB', 64, 2, 4096),
+      sqliteWalCheckpointPages: readInt(env, 'SQLITE_WAL_CHECKPOINT_PAGES', 10_000, 100, 1_000_000),
+    },
     auth: {
       jwtSecret: secretFromEnv ?? demoJwtSecret(dataDir),
       jwtSecretSource: secretFromEnv ? 'environment' : 'generated',

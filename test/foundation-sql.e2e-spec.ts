@@ -112,6 +112,10 @@ const onSqlite = (process.env.DB_TYPE ?? 'sqlite') === 'sqlite';
     expect(await t.app.get(DataSource).query('PRAGMA cache_size')).toEqual([{ cache_size: -64 * 1024 }]);
   });
 
+  it('checkpoints the WAL every SQLITE_WAL_CHECKPOINT_PAGES pages (10,000 by default), not at SQLite’s 1,000', async () => {
+    expect(await t.app.get(DataSource).query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 10_000 }]);
+  });
+
   it('keeps the write connection’s statement journals in memory (temp_store = MEMORY), never in temporary files', async () => {
     expect(await t.app.get(DataSource).query('PRAGMA temp_store')).toEqual([{ temp_store: 2 }]);
   });

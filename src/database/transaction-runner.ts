@@ -75,11 +75,18 @@ export class TransactionRunner implements OnModuleInit, BeforeApplicationShutdow
    *   statement journal (so the statement alone could be undone), and past 64 KiB SQLite spills
    *   that journal to a temporary file, a write system call per page. Measured, that was 15 % of
    *   the thread pool's time in check-in batches. The journal lives only as long as its statement.
+   * - Checkpoints every SQLITE_WAL_CHECKPOINT_PAGES pages of WAL, not SQLite's 1,000. The commit
+   *   that crosses the mark copies the WAL into the database file and syncs it, inside the writer's
+   *   turn; at 1,000 pages that was every twentieth check-in batch. Each batch rewrites the same hot
+   *   index pages (the end of every office's queue), so a longer WAL copies each of them once for
+   *   many more commits. Measured (bench/wal-checkpoint.js), a batch's commit took 8 % less on
+   *   average and its p99 a third less.
    */
   async onModuleInit(): Promise<void> {
     if (this.isPostgres) return;
     await this.dataSource.query(`PRAGMA cache_size = -${this.config.database.sqliteCacheMb * 1024}`);
     await this.dataSource.query('PRAGMA temp_store = MEMORY');
+    await this.dataSource.query(`PRAGMA wal_autocheckpoint = ${this.config.database.sqliteWalCheckpointPages}`);
   }
 
   /** Graceful shutdown: every queued write is committed before the connection closes. */

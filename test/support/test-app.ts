@@ -40,7 +40,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url.pathname = `/${name}`;
     const dataDir = mkdtempSync(join(tmpdir(), 'passport-queue-test-'));
     return {
-      config: { type: 'postgres', path: '', url: url.toString(), logging: false, sqliteCacheMb: 64 },
+      config: { type: 'postgres', path: '', url: url.toString(), logging: false, sqliteCacheMb: 64, sqliteWalCheckpointPages: 10_000 },
       dataDir,
       drop: async () => {
         rmSync(dataDir, { recursive: true, force: true });
@@ -54,7 +54,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const folder = mkdtempSync(join(tmpdir(), 'passport-queue-test-'));
   const path = join(folder, 'test.sqlite');
   if (!resolve(path).startsWith(resolve(tmpdir()))) throw new Error(`Refusing to test against ${path}: not a temp file`);
-  return { config: { type: 'sqlite', path, logging: false, sqliteCacheMb: 64 }, dataDir: folder, drop: async () => rmSync(folder, { recursive: true, force: true }) };
+  return { config: { type: 'sqlite', path, logging: false, sqliteCacheMb: 64, sqliteWalCheckpointPages: 10_000 }, dataDir: folder, drop: async () => rmSync(folder, { recursive: true, force: true }) };
 }
 
 export interface TestApp {
