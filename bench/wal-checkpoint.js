@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* eslint-disable no-console */
 /**
  * How often SQLite should checkpoint its WAL on the write connection (SQLITE_WAL_CHECKPOINT_PAGES).
  *
