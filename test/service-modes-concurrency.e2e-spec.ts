@@ -117,6 +117,42 @@ describe('service modes under concurrency', () => {
     });
   });
 
+  describe('a switch to DEGRADED while the releaser runs', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp({ clock: new TickingClock() });
+    });
+    afterAll(() => t.destroy());
+
+    // The office has ACTIVE requests and nothing DEFERRED when the releaser starts: a release run
+    // that read the modes before the switch committed must not release what the switch deferred.
+    it('never releases what the switch has just deferred', async () => {
+      const office = await createOffice(t, { code: 'REL-RACE', slots, dailyExpressQuota: 1000 });
+      const responses = await bookMany(t, office.code, office.slots.map((s) => s.id), 7000, 20);
+      expect(responses.every((r) => r.status === 201)).toBe(true);
+      const admin = await t.adminToken();
+      const releaser = t.app.get(ExpressReleaseService);
+      for (let round = 0; round < 25; round++) {
+        // Release runs go round and round for as long as the switch is in flight.
+        let switching = true;
+        const releaseUntilSwitched = async () => {
+          while (switching) await releaser.releaseBatch();
+        };
+        const runs = Array.from({ length: 4 }, releaseUntilSwitched);
+        await switchMode(t, admin, office.code, { mode: 'DEGRADED', expressPolicy: 'DEFER' }).expect(200);
+        switching = false;
+        await Promise.all(runs);
+        await releaser.idle();
+        expect(await expressOf(t, office.code, 'ACTIVE')).toEqual([]);
+        expect(await expressOf(t, office.code, 'DEFERRED')).toHaveLength(20);
+
+        await switchMode(t, admin, office.code, { mode: 'NORMAL' }).expect(200);
+        await releaser.idle();
+        await eventually(async () => (await expressOf(t, office.code, 'DEFERRED')).length === 0);
+      }
+    });
+  });
+
   describe('releasing a backlog larger than a batch', () => {
     const BATCH = 10;
     const BACKLOG = 55;

@@ -8,6 +8,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { syncExpressFlags } from '../queue/call-order-sync';
 import { Ticket } from '../queue/ticket.entity';
 import { GLOBAL_SCOPE, ServiceMode } from './service-mode.entity';
+import { ModeName } from './service-mode.policy';
 import { ServiceModesService } from './service-modes.service';
 
 /**
@@ -88,9 +89,7 @@ export class ExpressReleaseService implements OnApplicationBootstrap, BeforeAppl
 
   async releaseBatch(): Promise<number> {
     return this.db.write(async (manager) => {
-      // Without these locks (PostgreSQL) a switch to DEGRADED could commit between reading the
-      // modes below and the UPDATE, and requests would turn ACTIVE in a DEGRADED office.
-      await this.modes.lockModesForRelease(manager);
+      await this.modes.lockGlobalModeForRelease(manager);
       const rows = await manager.find(ServiceMode, {});
       const global = rows.find((r) => r.scope === GLOBAL_SCOPE)!;
       const overrides = rows.filter((r) => r.scope !== GLOBAL_SCOPE);
@@ -106,8 +105,17 @@ export class ExpressReleaseService implements OnApplicationBootstrap, BeforeAppl
       }
       query = query.orderBy('er.requestedAt', 'ASC').addOrderBy('er.id', 'ASC').limit(this.config.serviceModes.releaseBatchSize);
       if (this.db.isPostgres) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const batch = await query.getMany();
-      if (batch.length === 0) return { seen: 0, changed: 0 };
+      const claimed = await query.getMany();
+      if (claimed.length === 0) return { seen: 0, changed: 0 };
+
+      let batch = claimed;
+      if (this.db.isPostgres) {
+        // An office may have switched to DEGRADED since the modes were read. With its row locked,
+        // the mode read now is final until this release commits.
+        await this.modes.lockOfficesForRelease(manager, distinct(claimed.map((r) => r.officeCode)));
+        const modesNow = await manager.find(ServiceMode, {});
+        batch = claimed.filter((r) => effectiveModeOf(r.officeCode, modesNow) === 'NORMAL');
+      }
 
       const appointmentIds = batch.map((r) => r.appointmentId).filter((id): id is number => id !== null);
       const gone = appointmentIds.length
@@ -126,11 +134,20 @@ export class ExpressReleaseService implements OnApplicationBootstrap, BeforeAppl
       let changed = 0;
       if (releaseIds.length) changed += (await manager.update(ExpressRequest, { id: In(releaseIds), status: 'DEFERRED' }, { status: 'ACTIVE', releasedAt: now })).affected ?? 0;
       if (cancelIds.length) changed += (await manager.update(ExpressRequest, { id: In(cancelIds), status: 'DEFERRED' }, { status: 'CANCELLED', cancelledAt: now })).affected ?? 0;
-      await syncExpressFlags(manager, [...new Set(batch.map((r) => r.officeCode))]);
-      return { seen: batch.length, changed };
+      await syncExpressFlags(manager, distinct(batch.map((r) => r.officeCode)));
+      return { seen: claimed.length, changed };
     }).then(({ seen, changed }) => {
       this.releasedByThisInstance += changed;
       return seen;
     });
   }
+}
+
+function distinct(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** The mode an office is in, given every mode row: its own override, else the global mode. */
+function effectiveModeOf(officeCode: string, modes: ServiceMode[]): ModeName {
+  return (modes.find((r) => r.scope === officeCode) ?? modes.find((r) => r.scope === GLOBAL_SCOPE)!).mode;
 }

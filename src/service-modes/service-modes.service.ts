@@ -101,22 +101,22 @@ export class ServiceModesService {
   }
 
   /**
-   * Before the releaser reads the modes (PostgreSQL): shared locks on the global mode row and on
-   * every office with deferred requests, the rows a switch locks for update. A switch to DEGRADED
-   * then either commits first (and the releaser reads it) or waits until the release has committed
-   * (and defers what was released). Same lock order as a booking (global, then offices), so a
-   * release, a booking and a switch never deadlock.
+   * The releaser's locks on PostgreSQL, taken in a booking's order: first the global mode row, then
+   * (once it has claimed a batch) the offices of that batch, all shared. A switch locks one of these
+   * rows for update, so it either commits before the lock is granted (and the releaser, reading the
+   * modes after it, sees the switch) or waits until the release has committed (and then defers what
+   * was released). Locking only offices that had deferred requests before the batch was claimed is
+   * not enough: a switch to DEGRADED defers an office's ACTIVE requests in the meantime.
    */
-  async lockModesForRelease(manager: EntityManager): Promise<void> {
+  async lockGlobalModeForRelease(manager: EntityManager): Promise<void> {
     if (!this.db.isPostgres) return;
     await this.db.lockForShare(manager.createQueryBuilder(ServiceMode, 'm').where('m.scope = :scope', { scope: GLOBAL_SCOPE })).getOne();
+  }
+
+  async lockOfficesForRelease(manager: EntityManager, officeCodes: string[]): Promise<void> {
+    if (!this.db.isPostgres || officeCodes.length === 0) return;
     await this.db
-      .lockForShare(
-        manager
-          .createQueryBuilder(Office, 'o')
-          .where(`o.code IN (SELECT er."officeCode" FROM express_requests er WHERE er.status = :deferred)`, { deferred: 'DEFERRED' })
-          .orderBy('o.code'),
-      )
+      .lockForShare(manager.createQueryBuilder(Office, 'o').where('o.code IN (:...officeCodes)', { officeCodes }).orderBy('o.code'))
       .getMany();
   }
 
