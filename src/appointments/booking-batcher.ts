@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { BatchPlan, Decision, GroupCommit } from '../database/group-commit';
-import { expectChanges, inlineParams, Sql } from '../database/sql';
+import { expectChanges, inlineParams, insertValues, Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { SERVICE_MODES_JSON, ServiceMode } from '../service-modes/service-mode.entity';
 import { normalizeFullName } from './applicant.rules';
@@ -134,13 +134,13 @@ export class BookingBatcher {
 
     const booked = outcomes.flatMap((o) => ('value' in o ? [o.value] : []));
     if (booked.length === 0) return { decisions: outcomes, script: [] };
-    const rows = booked.map((r) => ({ ...r, slotId: r.slot.id, manual: r.manual ? 1 : 0 }));
+    const rows = booked.map((r) => [r.code, r.officeCode, r.slot.id, r.serviceType, 'BOOKED', r.nik, r.fullName, r.phone, r.email, r.manual, r.createdAt, r.createdAt]);
     return {
       decisions: outcomes,
       script: [
         inlineParams(TAKE_SEATS, [JSON.stringify(Object.fromEntries(taken))]),
         expectChanges(taken.size),
-        inlineParams(INSERT_APPOINTMENTS, [JSON.stringify(rows)]),
+        insertValues('appointments', APPOINTMENT_COLUMNS, rows),
         expectChanges(booked.length),
       ],
     };
@@ -162,9 +162,5 @@ const TAKE_SEATS = `
   UPDATE slots SET booked = booked + (SELECT value FROM json_each(?1) WHERE key = CAST(slots.id AS TEXT))
    WHERE id IN (SELECT CAST(key AS INTEGER) FROM json_each(?1))`;
 
-const INSERT_APPOINTMENTS = `
-  INSERT INTO appointments (code, "officeCode", "slotId", "serviceType", status, nik, "fullName", phone, email, manual, "createdAt", "updatedAt")
-  SELECT json_extract(value, '$.code'), json_extract(value, '$.officeCode'), json_extract(value, '$.slotId'), json_extract(value, '$.serviceType'),
-         'BOOKED', json_extract(value, '$.nik'), json_extract(value, '$.fullName'), json_extract(value, '$.phone'), json_extract(value, '$.email'),
-         json_extract(value, '$.manual'), json_extract(value, '$.createdAt'), json_extract(value, '$.createdAt')
-    FROM json_each(?)`;
+/** The columns of a booked appointment's row, in the order `plan` lists its values. */
+const APPOINTMENT_COLUMNS = ['code', 'officeCode', 'slotId', 'serviceType', 'status', 'nik', 'fullName', 'phone', 'email', 'manual', 'createdAt', 'updatedAt'] as const;

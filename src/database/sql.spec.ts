@@ -1,4 +1,4 @@
-import { expectChanges, inlineParams } from './sql';
+import { expectChanges, inlineParams, insertValues } from './sql';
 
 describe('inlineParams', () => {
   it('writes each value as an SQLite literal in place of its placeholder', () => {
@@ -33,6 +33,20 @@ describe('inlineParams', () => {
     expect(() => inlineParams('SELECT ?', [Number.POSITIVE_INFINITY])).toThrow();
     expect(() => inlineParams('SELECT ?', ['a\0b'])).toThrow('NUL');
     expect(() => inlineParams('SELECT ?', [{ a: 1 }])).toThrow('cannot inline a object');
+  });
+});
+
+describe('insertValues', () => {
+  it('writes one tuple of literals per row, under quoted column names', () => {
+    expect(insertValues('tickets', ['id', 'officeCode', 'manual', 'calledAt'], [[1, 'JKT', true, null], [2, "O'Neil", false, undefined]])).toBe(
+      `INSERT INTO tickets ("id", "officeCode", "manual", "calledAt") VALUES (1, 'JKT', 1, NULL), (2, 'O''Neil', 0, NULL)`,
+    );
+  });
+
+  it('refuses a row whose length is not the number of columns, no rows at all, and what inlineParams refuses', () => {
+    expect(() => insertValues('t', ['a', 'b'], [[1]])).toThrow('a row of 1 values for 2 columns of t');
+    expect(() => insertValues('t', ['a'], [])).toThrow('no rows');
+    expect(() => insertValues('t', ['a'], [['a\0b']])).toThrow('NUL');
   });
 });
 

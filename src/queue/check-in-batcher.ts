@@ -5,7 +5,7 @@ import { assertMayAct } from '../appointments/appointment-access';
 import type { ExpressRequest } from '../appointments/express-request.entity';
 import { Clock } from '../common/clock';
 import { BatchPlan, Decision, GroupCommit } from '../database/group-commit';
-import { expectChanges, inlineParams, Sql } from '../database/sql';
+import { expectChanges, inlineParams, insertValues, Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { SERVICE_MODES_JSON, ServiceMode } from '../service-modes/service-mode.entity';
 import { CheckInAppointment, checkInDecision } from './check-in.rules';
@@ -153,15 +153,15 @@ export class CheckInBatcher {
       decisions[index] = { value: { ticket: tickets[i], position: positions[i], appointmentCode: row.code, express: null } };
     });
 
-    const advances = [...days.values()].map(({ officeCode, serviceDate, count }) => ({ officeCode, serviceDate, count }));
+    const advances = [...days.values()].map(({ officeCode, serviceDate, count }) => [officeCode, serviceDate, 'A', count]);
     return {
       decisions,
       script: [
         inlineParams(MARK_CHECKED_IN, [at, JSON.stringify(accepted.map((a) => a.row.id))]),
         expectChanges(accepted.length),
-        inlineParams(ADVANCE_TICKET_NUMBERS, [JSON.stringify(advances)]),
+        `${insertValues('daily_sequences', ['officeCode', 'serviceDate', 'name', 'value'], advances)} ${ADVANCE_ON_CONFLICT}`,
         expectChanges(days.size),
-        inlineParams(INSERT_TICKETS, [JSON.stringify(tickets.map((t) => ({ ...t, priority: t.priority ? 1 : 0, manual: t.manual ? 1 : 0 })))]),
+        insertValues('tickets', TICKET_COLUMNS, tickets.map((ticket) => TICKET_COLUMNS.map((column) => ticket[column]))),
         expectChanges(tickets.length),
       ],
     };
@@ -201,16 +201,10 @@ const CHECK_IN_READ = `
 
 const MARK_CHECKED_IN = `UPDATE appointments SET status = 'CHECKED_IN', "updatedAt" = ? WHERE status = 'BOOKED' AND id IN (SELECT value FROM json_each(?))`;
 
-// `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
-const ADVANCE_TICKET_NUMBERS = `
-  INSERT INTO daily_sequences ("officeCode", "serviceDate", name, value)
-  SELECT json_extract(value, '$.officeCode'), json_extract(value, '$.serviceDate'), 'A', json_extract(value, '$.count') FROM json_each(?) WHERE true
-  ON CONFLICT ("officeCode", "serviceDate", name) DO UPDATE SET value = daily_sequences.value + excluded.value`;
+/** The day's `A` numbers move on by the batch's check-ins (rows inserted before this clause). */
+const ADVANCE_ON_CONFLICT = `ON CONFLICT ("officeCode", "serviceDate", name) DO UPDATE SET value = daily_sequences.value + excluded.value`;
 
-const INSERT_TICKETS = `
-  INSERT INTO tickets (id, "officeCode", "serviceDate", number, kind, "appointmentId", "serviceType", priority, status, manual,
-                       "slotStartsAt", "checkedInAt", "recallCount", "callKey")
-  SELECT json_extract(value, '$.id'), json_extract(value, '$.officeCode'), json_extract(value, '$.serviceDate'), json_extract(value, '$.number'),
-         json_extract(value, '$.kind'), json_extract(value, '$.appointmentId'), json_extract(value, '$.serviceType'), json_extract(value, '$.priority'),
-         'WAITING', json_extract(value, '$.manual'), json_extract(value, '$.slotStartsAt'), json_extract(value, '$.checkedInAt'), 0, json_extract(value, '$.callKey')
-    FROM json_each(?)`;
+/** What the batch writes of each new ticket; the other columns keep their defaults (all empty). */
+const TICKET_COLUMNS = [
+  'id', 'officeCode', 'serviceDate', 'number', 'kind', 'appointmentId', 'serviceType', 'priority', 'status', 'manual', 'slotStartsAt', 'checkedInAt', 'recallCount', 'callKey',
+] as const satisfies ReadonlyArray<keyof Ticket>;
