@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuthUser, canActInOffice } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
+import type { TransactionRunner } from '../database/transaction-runner';
 import { nikProblem } from './applicant.rules';
 import { Appointment } from './appointment.entity';
 import { normalizeBookingCode } from './booking-code';
@@ -27,11 +28,18 @@ function sameNik(a: string, b: string): boolean {
 }
 
 /**
- * Loads an appointment the caller may act on. A wrong code and a wrong NIK are the same 404, so
- * the answer never tells which one was wrong. Staff of another office get 403.
+ * Loads, inside a write, an appointment the caller may act on. A wrong code and a wrong NIK are the
+ * same 404, so the answer never tells which one was wrong. Staff of another office get 403.
+ *
+ * On PostgreSQL the row is locked FOR UPDATE, so the writes to one appointment (check-in, reschedule,
+ * cancel, express request) run one after another, each deciding on the row as the one before left
+ * it. A conditional UPDATE alone is not enough: a check-in's `WHERE status = 'BOOKED'` still holds
+ * after a reschedule has moved the appointment to next week's slot. Read anything else the write
+ * depends on (its slot, its express request) after this lock, in a later statement.
  */
-export async function findAppointmentFor(manager: EntityManager, rawCode: string, caller: AppointmentCaller): Promise<Appointment> {
-  return assertMayAct(await manager.findOneBy(Appointment, { code: bookingCodeOr404(rawCode) }), caller);
+export async function lockAppointmentFor(db: TransactionRunner, manager: EntityManager, rawCode: string, caller: AppointmentCaller): Promise<Appointment> {
+  const query = manager.createQueryBuilder(Appointment, 'a').where('a.code = :code', { code: bookingCodeOr404(rawCode) });
+  return assertMayAct(await db.lockForUpdate(query).getOne(), caller);
 }
 
 /** The access rule on an appointment already loaded (or not found): returns it, or throws 404 / 403. */

@@ -19,7 +19,7 @@ import { decide, ModeDecision } from '../service-modes/service-mode.policy';
 import { ServiceMode } from '../service-modes/service-mode.entity';
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { maskNik, normalizeFullName } from './applicant.rules';
-import { AppointmentCaller, assertMayAct, bookingCodeOr404, findAppointmentFor } from './appointment-access';
+import { AppointmentCaller, assertMayAct, bookingCodeOr404, lockAppointmentFor } from './appointment-access';
 import { ACTIVE_APPOINTMENT_STATUSES_SQL, Appointment } from './appointment.entity';
 import { canCancel, canRequestExpress, canReschedule, slotHasStarted } from './appointment.rules';
 import { BookedRow, BookingBatcher } from './booking-batcher';
@@ -166,7 +166,7 @@ export class AppointmentsService {
   /** Moves the seat to another slot of the same office, atomically: never two seats, never none. */
   async reschedule(code: string, slotId: number, caller: AppointmentCaller): Promise<AppointmentView> {
     const appointment = await this.db.write(async (manager) => {
-      const appointment = await findAppointmentFor(manager, code, caller);
+      const appointment = await lockAppointmentFor(this.db, manager, code, caller);
       const now = this.clock.now();
       const mode = await this.modes.effectiveForWrite(manager, appointment.officeCode);
       this.refuseUnlessAllowed(decide('RESCHEDULE', mode), mode, now);
@@ -192,7 +192,7 @@ export class AppointmentsService {
   /** Cancels a BOOKED appointment: its seat is free at once and its express request is cancelled. */
   async cancel(code: string, caller: AppointmentCaller): Promise<AppointmentView> {
     const appointment = await this.db.write(async (manager) => {
-      const appointment = await findAppointmentFor(manager, code, caller);
+      const appointment = await lockAppointmentFor(this.db, manager, code, caller);
       if (!canCancel(appointment.status)) throw this.invalidState(appointment, 'cancelled');
       const now = this.clock.now();
       const cancelled = await manager.update(Appointment, { id: appointment.id, status: 'BOOKED' }, { status: 'CANCELLED', updatedAt: now.toISOString() });
@@ -212,7 +212,7 @@ export class AppointmentsService {
   /** Asks for same-day processing on an existing appointment. 201 ACTIVE, 202 DEFERRED. */
   async requestExpress(code: string, caller: AppointmentCaller): Promise<StoredResponse<AppointmentView>> {
     const work = this.db.write(async (manager) => {
-      const appointment = await findAppointmentFor(manager, code, caller);
+      const appointment = await lockAppointmentFor(this.db, manager, code, caller);
       const now = this.clock.now();
       const office = await manager.findOneByOrFail(Office, { code: appointment.officeCode });
       const mode = await this.modes.effectiveForWrite(manager, office.code);

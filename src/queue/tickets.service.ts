@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, LessThan } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
-import { AppointmentCaller, assertMayAct, bookingCodeOr404 } from '../appointments/appointment-access';
+import { AppointmentCaller, bookingCodeOr404, lockAppointmentFor } from '../appointments/appointment-access';
 import { Appointment } from '../appointments/appointment.entity';
 import { ExpressRequest } from '../appointments/express-request.entity';
 import { normalizeFullName } from '../appointments/applicant.rules';
@@ -20,6 +20,7 @@ import { expressView, ExpressView, ExpressRequestsService } from '../service-mod
 import { decideWalkIn, refusalMessage, retryAfterSeconds } from '../service-modes/service-mode.policy';
 import { ServiceModesService } from '../service-modes/service-modes.service';
 import { BoardEventsService } from './board-events.service';
+import { syncExpressFlags } from './call-order-sync';
 import { CheckedIn, CheckInBatcher } from './check-in-batcher';
 import { CheckInAppointment, checkInDecision } from './check-in.rules';
 import { EXPRESS_QUOTA, takeFromQuota } from './daily-sequences';
@@ -179,9 +180,12 @@ export class TicketsService {
 
   private writeCheckIn(code: string, caller: AppointmentCaller, priority: boolean | undefined): Promise<CheckedIn> {
     return this.db.write(async (manager) => {
-      // The appointment with its slot, office and express request, in one statement.
-      const appointment = assertMayAct(await this.sql.get<CheckInAppointment>(CHECK_IN_APPOINTMENT, [bookingCodeOr404(code)], manager), caller);
-      const mode = await this.modes.effectiveForWrite(manager, appointment.officeCode);
+      // Locks first (PostgreSQL): the appointment, then the modes. Only then the appointment with its
+      // slot, office and express request, in one statement: a reschedule, an express request or a mode
+      // switch that committed meanwhile is read, and one that comes later waits for this check-in.
+      const { officeCode } = await lockAppointmentFor(this.db, manager, code, caller);
+      const mode = await this.modes.effectiveForWrite(manager, officeCode);
+      const appointment = (await this.sql.get<CheckInAppointment>(CHECK_IN_APPOINTMENT, [bookingCodeOr404(code)], manager))!;
       const now = this.clock.now();
       const decision = checkInDecision(now, mode, { status: appointment.status, manual: Boolean(appointment.manual), slot: appointment }, this.config.checkIn.opensMinutesBefore);
       if ('error' in decision) throw decision.error;
@@ -200,6 +204,9 @@ export class TicketsService {
       if (appointment.expressId !== null) {
         await this.sql.run(`UPDATE express_requests SET "ticketId" = ? WHERE id = ?`, [ticket.id, appointment.expressId], manager);
         express = (await manager.findOneBy(ExpressRequest, { id: appointment.expressId }))!;
+        // The releaser (shared locks only, like this check-in) may have released the request since it
+        // was read above; the ticket's express flag follows the request as it is now.
+        if ((express.status === 'ACTIVE') !== (appointment.expressStatus === 'ACTIVE')) await syncExpressFlags(manager, [officeCode]);
       }
       if (caller.kind === 'staff') {
         await this.audit.record(manager, now, { actor: caller.user.username, action: 'ticket.check-in', target: `ticket:${ticket.officeCode}/${ticket.serviceDate}/${ticket.number}`, details: { appointment: appointment.code, priority: ticket.priority } });

@@ -94,7 +94,7 @@ export class ServiceModesService {
    */
   async effectiveForWrite(manager: EntityManager, officeCode: string): Promise<ServiceMode> {
     if (this.db.isPostgres) {
-      await this.db.lockForShare(manager.createQueryBuilder(ServiceMode, 'm').where('m.scope = :scope', { scope: GLOBAL_SCOPE })).getOne();
+      await this.shareGlobalMode(manager);
       await this.db.lockForShare(manager.createQueryBuilder(Office, 'o').where('o.code = :code', { code: officeCode })).getOne();
     }
     return this.effectiveFor(officeCode, manager);
@@ -109,8 +109,7 @@ export class ServiceModesService {
    * not enough: a switch to DEGRADED defers an office's ACTIVE requests in the meantime.
    */
   async lockGlobalModeForRelease(manager: EntityManager): Promise<void> {
-    if (!this.db.isPostgres) return;
-    await this.db.lockForShare(manager.createQueryBuilder(ServiceMode, 'm').where('m.scope = :scope', { scope: GLOBAL_SCOPE })).getOne();
+    await this.shareGlobalMode(manager);
   }
 
   async lockOfficesForRelease(manager: EntityManager, officeCodes: string[]): Promise<void> {
@@ -200,9 +199,22 @@ export class ServiceModesService {
     return this.history.find({ where: scope ? { scope } : {}, order: { id: 'DESC' }, take: limit });
   }
 
+  /**
+   * An office's switch locks the global mode row (shared) and then the office row (for update), the
+   * order every writer takes them in. A global switch then either commits before (and this switch
+   * reads the global mode it left) or waits until this one has committed (and sees the office's
+   * override as it now is). Without the first lock, removing a NORMAL override while the global mode
+   * went DEGRADED left the office's express requests ACTIVE.
+   */
   private async lockOffice(manager: EntityManager, officeCode: string): Promise<void> {
+    await this.shareGlobalMode(manager);
     const office = await this.db.lockForUpdate(manager.createQueryBuilder(Office, 'o').where('o.code = :code', { code: officeCode })).getOne();
     if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+  }
+
+  /** FOR SHARE on the global mode row (PostgreSQL), the row a global switch locks for update. */
+  private async shareGlobalMode(manager: EntityManager): Promise<void> {
+    if (this.db.isPostgres) await this.db.lockForShare(manager.createQueryBuilder(ServiceMode, 'm').where('m.scope = :scope', { scope: GLOBAL_SCOPE })).getOne();
   }
 
   private checkVersion(current: number, expected: number | undefined): void {

@@ -166,3 +166,38 @@ export function failNextBatchScript(t: TestApp, parts: string[], how: 'error' | 
   });
   return () => fired;
 }
+
+/**
+ * Holds the next call of `object[method]` until `release()`: the caller stops there, inside its
+ * transaction, while a test runs another request against the same rows. `reached` resolves once a
+ * call is held; later calls go straight through. With `after`, the call runs first and the caller
+ * is held on its way back.
+ */
+export function holdNextCall(object: object, method: string, when: 'before' | 'after' = 'before') {
+  const target = object as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = target[method].bind(object);
+  let reached!: () => void;
+  let release!: () => void;
+  const held = { reached: new Promise<void>((r) => (reached = r)), release: () => release() };
+  const released = new Promise<void>((r) => (release = r));
+  let armed = true;
+  jest.spyOn(target, method).mockImplementation(async (...args: unknown[]) => {
+    if (!armed) return original(...args);
+    armed = false;
+    if (when === 'before') {
+      reached();
+      await released;
+      return original(...args);
+    }
+    const result = await original(...args);
+    reached();
+    await released;
+    return result;
+  });
+  return held;
+}
+
+/** Whether `request` has been answered after `ms` milliseconds ('answered'), or is still waiting. */
+export async function answeredWithin(request: Promise<unknown>, ms: number): Promise<'answered' | 'waiting'> {
+  return Promise.race([request.then(() => 'answered' as const), new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), ms))]);
+}

@@ -1,0 +1,225 @@
+import type { Response } from 'supertest';
+import { ExpressReleaseService } from '../src/service-modes/express-release.service';
+import { ServiceModesService } from '../src/service-modes/service-modes.service';
+import { TicketsService } from '../src/queue/tickets.service';
+import { answeredWithin, applicant, bearer, bookFor, bookingBody, counterAction, createOffice, holdNextCall, staffOf, switchMode } from './support/fixtures';
+import { createTestApp, TestApp } from './support/test-app';
+
+/**
+ * Two writes to the same rows, the first held inside its transaction (see holdNextCall) while the
+ * second runs. On PostgreSQL (READ COMMITTED, a connection per request) the second must wait for
+ * the first's row locks, or must be read by the first once it goes on; on SQLite the write queue
+ * orders them. Either way the outcome is that of one write after the other. Each case below once
+ * left a broken state on PostgreSQL: a check-in on a slot the appointment had left, a lost quota
+ * place, an express request counted on the wrong day, a queue that called a deferred request first.
+ */
+describe('writes to the same appointment or mode, interleaved', () => {
+  const TODAY = '2030-03-04';
+  const NEXT_WEEK = '2030-03-11';
+  const BEFORE_EVERYTHING = '2030-03-01T00:00:00.000Z';
+  /** 09:00 in Jakarta on TODAY; the 09:30 slot's check-in window is open. */
+  const NINE_WIB = '2030-03-04T02:00:00.000Z';
+  /** How long a second write is given to finish while the first is held: long enough to finish, were it not waiting. */
+  const WAIT_MS = 300;
+
+  let t: TestApp;
+  let admin: string;
+  let person = 0;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await t.adminToken();
+  });
+  afterAll(() => t.destroy());
+  /** Every hold of the running test, let go afterwards even when an expectation failed on the way. */
+  let holds: Array<{ release: () => void }> = [];
+  const hold = (...args: Parameters<typeof holdNextCall>) => {
+    const held = holdNextCall(...args);
+    holds.push(held);
+    return held;
+  };
+  afterEach(() => {
+    holds.forEach((held) => held.release());
+    holds = [];
+    jest.restoreAllMocks();
+  });
+
+  /** An office with a slot today and one next week, a counter and a staff token; the clock before everything. */
+  async function office(dailyExpressQuota = 5) {
+    t.clock.set(BEFORE_EVERYTHING);
+    const created = await createOffice(t, {
+      counters: 1,
+      dailyExpressQuota,
+      slots: [
+        { date: TODAY, start: '09:30', end: '10:00', capacity: 10 },
+        { date: NEXT_WEEK, start: '09:30', end: '10:00', capacity: 10 },
+      ],
+    });
+    return { code: created.code, today: created.slots[0].id, nextWeek: created.slots[1].id, staff: await staffOf(t, created.code) };
+  }
+
+  const book = (officeCode: string, slotId: number, express = false) => bookFor(t, officeCode, slotId, ++person, { express });
+  const staffCheckIn = (staff: string, code: string) => t.http.post(`/appointments/${code}/check-in`).set(bearer(staff)).send({});
+  const asCitizen = (booking: { nik: string }) => ({ 'X-Applicant-NIK': booking.nik });
+  const appointment = async (booking: { code: string; nik: string }) => (await t.http.get(`/appointments/${booking.code}`).set(asCitizen(booking)).expect(200)).body;
+  const modes = () => t.app.get(ServiceModesService);
+  const send = (request: PromiseLike<Response>) => Promise.resolve(request.then((r) => r));
+  /** The office's express requests as the admin list shows them: [appointment, status, ticket number]. */
+  const requestsOf = async (officeCode: string) =>
+    ((await t.http.get(`/express-requests?officeCode=${officeCode}`).set(bearer(admin)).expect(200)).body as Array<{ appointmentCode: string; status: string; ticketNumber: string | null }>).map(
+      (r) => [r.appointmentCode, r.status, r.ticketNumber],
+    );
+
+  it('check-in and reschedule: the one that comes second sees the first (no ticket for a slot the appointment has left)', async () => {
+    const o = await office();
+    const booking = await book(o.code, o.today);
+    t.clock.set(NINE_WIB);
+
+    const held = hold(modes(), 'effectiveForWrite');
+    const checkIn = send(staffCheckIn(o.staff, booking.code));
+    await held.reached;
+    const reschedule = send(t.http.patch(`/appointments/${booking.code}`).set(asCitizen(booking)).send({ slotId: o.nextWeek }));
+    expect(await answeredWithin(reschedule, WAIT_MS)).toBe('waiting');
+    held.release();
+
+    expect((await checkIn).status).toBe(201);
+    const refused = await reschedule;
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('INVALID_STATE');
+    const now = await appointment(booking);
+    expect(now).toMatchObject({ status: 'CHECKED_IN', slot: { id: o.today, date: TODAY } });
+    const slots = (await t.http.get(`/offices/${o.code}/slots?date=${NEXT_WEEK}`).expect(200)).body;
+    expect(slots[0].booked).toBe(0);
+  });
+
+  it('express request and cancel: the cancel that comes second cancels the request and gives its quota place back', async () => {
+    const o = await office(1);
+    const booking = await book(o.code, o.today);
+
+    const held = hold(modes(), 'effectiveForWrite');
+    const express = send(t.http.post(`/appointments/${booking.code}/express`).set(asCitizen(booking)).send({}));
+    await held.reached;
+    const cancel = send(t.http.delete(`/appointments/${booking.code}`).set(asCitizen(booking)));
+    expect(await answeredWithin(cancel, WAIT_MS)).toBe('waiting');
+    held.release();
+
+    expect((await express).status).toBe(201);
+    expect((await cancel).status).toBe(200);
+    expect((await appointment(booking)).express).toMatchObject({ status: 'CANCELLED' });
+    // The day's only express place is free again.
+    expect((await book(o.code, o.today, true)).code).toBeDefined();
+  });
+
+  it('express request and reschedule: the request is counted on the day the appointment is now on', async () => {
+    const o = await office(1);
+    const booking = await book(o.code, o.today);
+
+    const held = hold(modes(), 'effectiveForWrite');
+    const express = send(t.http.post(`/appointments/${booking.code}/express`).set(asCitizen(booking)).send({}));
+    await held.reached;
+    const reschedule = send(t.http.patch(`/appointments/${booking.code}`).set(asCitizen(booking)).send({ slotId: o.nextWeek }));
+    expect(await answeredWithin(reschedule, WAIT_MS)).toBe('waiting');
+    held.release();
+
+    expect((await express).status).toBe(201);
+    expect((await reschedule).status).toBe(200);
+    const requests = (await t.http.get(`/express-requests?officeCode=${o.code}`).set(bearer(admin)).expect(200)).body;
+    expect(requests.map((r: { appointmentCode: string; serviceDate: string }) => [r.appointmentCode, r.serviceDate])).toEqual([[booking.code, NEXT_WEEK]]);
+    // Today's only place is free; next week's is taken.
+    expect((await book(o.code, o.today, true)).code).toBeDefined();
+    const full = await t.http.post('/appointments').send(bookingBody(o.code, o.nextWeek, ++person, { express: true }));
+    expect(full.body.code).toBe('EXPRESS_QUOTA_FULL');
+  });
+
+  it('check-in and express request: the request that comes second is linked to the ticket, which is then called first', async () => {
+    const o = await office();
+    const earlier = await book(o.code, o.today);
+    const booking = await book(o.code, o.today);
+    t.clock.set(NINE_WIB);
+    await staffCheckIn(o.staff, earlier.code).expect(201);
+
+    const held = hold(modes(), 'effectiveForWrite');
+    const checkIn = send(staffCheckIn(o.staff, booking.code));
+    await held.reached;
+    const express = send(t.http.post(`/appointments/${booking.code}/express`).set(asCitizen(booking)).send({}));
+    expect(await answeredWithin(express, WAIT_MS)).toBe('waiting');
+    held.release();
+
+    const ticket = await checkIn;
+    expect(ticket.status).toBe(201);
+    expect((await express).status).toBe(201);
+    expect(await requestsOf(o.code)).toEqual([[booking.code, 'ACTIVE', ticket.body.number]]);
+    await counterAction(t, o.staff, o.code, 1, 'open').expect(200);
+    expect((await counterAction(t, o.staff, o.code, 1, 'call-next').expect(200)).body.number).toBe(ticket.body.number);
+  });
+
+  it('check-in and a switch to DEGRADED: a request the switch deferred does not put the ticket ahead', async () => {
+    const o = await office();
+    const earlier = await book(o.code, o.today);
+    const booking = await book(o.code, o.today, true);
+    t.clock.set(NINE_WIB);
+    const earlierTicket = (await staffCheckIn(o.staff, earlier.code).expect(201)).body;
+
+    const held = hold(modes(), 'effectiveForWrite');
+    const checkIn = send(staffCheckIn(o.staff, booking.code));
+    await held.reached;
+    // PostgreSQL: the switch commits now (the check-in holds no mode lock yet); SQLite: it waits its turn.
+    const switched = send(switchMode(t, admin, o.code, { mode: 'DEGRADED', expressPolicy: 'DEFER' }));
+    await answeredWithin(switched, WAIT_MS);
+    held.release();
+
+    const ticket = (await checkIn).body;
+    expect((await switched).status).toBe(200);
+    expect(await requestsOf(o.code)).toEqual([[booking.code, 'DEFERRED', ticket.number]]);
+    await counterAction(t, o.staff, o.code, 1, 'open').expect(200);
+    expect((await counterAction(t, o.staff, o.code, 1, 'call-next').expect(200)).body.number).toBe(earlierTicket.number);
+  });
+
+  it('check-in and the releaser: a request released while the check-in runs puts its ticket ahead', async () => {
+    const o = await office();
+    await switchMode(t, admin, o.code, { mode: 'DEGRADED', expressPolicy: 'DEFER' }).expect(200);
+    const earlier = await book(o.code, o.today);
+    const n = ++person;
+    const booked = await t.http.post('/appointments').send(bookingBody(o.code, o.today, n, { express: true })).expect(202);
+    const deferred = { code: booked.body.code as string, nik: applicant(n).nik };
+    // Back to NORMAL with the release held back, so the request is still DEFERRED when the check-in reads it.
+    const releaser = t.app.get(ExpressReleaseService);
+    jest.spyOn(releaser, 'kick').mockImplementation(() => undefined);
+    await switchMode(t, admin, o.code, { mode: 'NORMAL' }).expect(200);
+    t.clock.set(NINE_WIB);
+    await staffCheckIn(o.staff, earlier.code).expect(201);
+
+    const held = hold(t.app.get(TicketsService), 'issueTicket', 'after');
+    const checkIn = send(staffCheckIn(o.staff, deferred.code));
+    await held.reached;
+    const released = releaser.releaseBatch();
+    await answeredWithin(released, WAIT_MS);
+    held.release();
+
+    const ticket = (await checkIn).body;
+    expect(ticket.status).toBe('WAITING');
+    await released;
+    expect(await requestsOf(o.code)).toEqual([[deferred.code, 'ACTIVE', ticket.number]]);
+    await counterAction(t, o.staff, o.code, 1, 'open').expect(200);
+    expect((await counterAction(t, o.staff, o.code, 1, 'call-next').expect(200)).body.number).toBe(ticket.number);
+  });
+
+  it('removing an office override and a global switch to DEGRADED: the office ends DEGRADED with its request deferred', async () => {
+    const o = await office();
+    await switchMode(t, admin, o.code, { mode: 'NORMAL' }).expect(200);
+    const booking = await book(o.code, o.today, true);
+
+    const held = hold(modes(), 'globalMode', 'after');
+    const cleared = send(t.http.delete(`/service-modes/offices/${o.code}`).set(bearer(admin)));
+    await held.reached;
+    const global = send(switchMode(t, admin, 'global', { mode: 'DEGRADED', expressPolicy: 'DEFER' }));
+    expect(await answeredWithin(global, WAIT_MS)).toBe('waiting');
+    held.release();
+
+    expect((await cleared).status).toBe(200);
+    expect((await global).status).toBe(200);
+    expect((await t.http.get(`/service-modes/${o.code}`).expect(200)).body).toMatchObject({ scope: 'global', mode: 'DEGRADED' });
+    expect((await appointment(booking)).express).toMatchObject({ status: 'DEFERRED' });
+    await switchMode(t, admin, 'global', { mode: 'NORMAL' }).expect(200);
+  });
+});
