@@ -292,9 +292,10 @@ export function inlineParams(sql: string, params: unknown[]): string {
 }
 
 /**
- * `INSERT INTO table (columns) VALUES (…), (…)` for a script, every value an SQLite literal as
- * `inlineParams` writes it, and each column name quoted (the table's name is the caller's constant). Measured against `SELECT json_extract(value, …) FROM json_each(?)` for
- * a batch of 24 tickets: a fifth less of SQLite's time, as no row is parsed back out of JSON.
+ * `INSERT INTO table (columns) VALUES (…), (…)` for a script: every value an SQLite literal as
+ * `inlineParams` writes it, each column name quoted (the table's name is the caller's constant).
+ * Against `SELECT json_extract(value, …) FROM json_each(?)`, SQLite spends a fifth less on a batch
+ * of 24 tickets, as no row is parsed back out of JSON (bench/insert-rows.js).
  */
 export function insertValues(table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
   if (rows.length === 0) throw new Error(`no rows to insert into ${table}`);
