@@ -1,4 +1,5 @@
 import type { Response } from 'supertest';
+import { AuditService } from '../src/audit/audit.service';
 import { ExpressReleaseService } from '../src/service-modes/express-release.service';
 import { ServiceModesService } from '../src/service-modes/service-modes.service';
 import { TicketsService } from '../src/queue/tickets.service';
@@ -11,7 +12,8 @@ import { createTestApp, TestApp } from './support/test-app';
  * the first's row locks, or must be read by the first once it goes on; on SQLite the write queue
  * orders them. Either way the outcome is that of one write after the other. Each case below once
  * left a broken state on PostgreSQL: a check-in on a slot the appointment had left, a lost quota
- * place, an express request counted on the wrong day, a queue that called a deferred request first.
+ * place, an express request counted on the wrong day, a queue that called a deferred request first,
+ * a reconciliation item resolved twice over.
  */
 describe('writes to the same appointment or mode, interleaved', () => {
   const TODAY = '2030-03-04';
@@ -202,6 +204,30 @@ describe('writes to the same appointment or mode, interleaved', () => {
     expect(await requestsOf(o.code)).toEqual([[deferred.code, 'ACTIVE', ticket.number]]);
     await counterAction(t, o.staff, o.code, 1, 'open').expect(200);
     expect((await counterAction(t, o.staff, o.code, 1, 'call-next').expect(200)).body.number).toBe(ticket.number);
+  });
+
+  it('two staff resolving one reconciliation item: the second finds it resolved, and the audit names the first once', async () => {
+    const o = await office();
+    const other = await staffOf(t, o.code, `second-${o.code.toLowerCase()}`);
+    t.clock.set(NINE_WIB);
+    await switchMode(t, admin, o.code, { mode: 'DEGRADED' }).expect(200);
+    await t.http.post(`/offices/${o.code}/walk-ins`).set(bearer(o.staff)).send({ serviceType: 'NEW', applicant: applicant(++person) }).expect(201);
+    for (const action of ['open', 'call-next', 'start', 'complete']) await counterAction(t, o.staff, o.code, 1, action).expect(200);
+    const [item] = (await t.http.get(`/reconciliation?officeCode=${o.code}`).set(bearer(o.staff)).expect(200)).body;
+
+    const held = hold(t.app.get(AuditService), 'record');
+    const first = send(t.http.post(`/reconciliation/${item.id}/resolve`).set(bearer(o.staff)).send({ note: 'first' }));
+    await held.reached;
+    const second = send(t.http.post(`/reconciliation/${item.id}/resolve`).set(bearer(other)).send({ note: 'second' }));
+    expect(await answeredWithin(second, WAIT_MS)).toBe('waiting');
+    held.release();
+
+    expect((await first).body).toMatchObject({ status: 'RESOLVED', note: 'first' });
+    expect((await second).body).toMatchObject({ status: 'RESOLVED', note: 'first' });
+    const audit = (await t.http.get('/audit?limit=1000').set(bearer(admin)).expect(200)).body as Array<{ action: string; actor: string; target: string }>;
+    const resolves = audit.filter((row) => row.action === 'reconciliation.resolve' && row.target === `ticket:${o.code}/${item.ticketNumber}`);
+    expect(resolves.map((row) => row.actor)).toEqual([`staff-${o.code.toLowerCase()}`]);
+    await switchMode(t, admin, o.code, { mode: 'NORMAL' }).expect(200);
   });
 
   it('removing an office override and a global switch to DEGRADED: the office ends DEGRADED with its request deferred', async () => {

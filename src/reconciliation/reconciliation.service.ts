@@ -46,7 +46,9 @@ export class ReconciliationService {
       if (item.status === 'RESOLVED') return reconciliationView(item);
       const now = this.clock.now();
       const resolved = { ...item, status: 'RESOLVED' as const, resolvedBy: user.username, resolvedAt: now.toISOString(), note: note ?? item.note };
-      await manager.update(ReconciliationItem, { id }, { status: 'RESOLVED', resolvedBy: resolved.resolvedBy, resolvedAt: resolved.resolvedAt, note: resolved.note });
+      // Conditional: of two staff resolving the item at once, the second finds it resolved and leaves it (and the audit) as the first did.
+      const updated = await manager.update(ReconciliationItem, { id, status: 'PENDING' }, { status: 'RESOLVED', resolvedBy: resolved.resolvedBy, resolvedAt: resolved.resolvedAt, note: resolved.note });
+      if (updated.affected !== 1) return reconciliationView(await manager.findOneByOrFail(ReconciliationItem, { id }));
       await this.audit.record(manager, now, { actor: user.username, action: 'reconciliation.resolve', target: `ticket:${item.officeCode}/${item.ticketNumber}`, details: { id, note: note ?? null } });
       return reconciliationView(resolved);
     });
