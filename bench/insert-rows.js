@@ -14,26 +14,13 @@
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const sqlite3 = require('sqlite3');
+const { OFFICES, options, exec, migratedDatabase, close, run } = require('./sqlite-harness');
 
-const args = Object.fromEntries(process.argv.slice(2).map((arg, i, all) => (arg.startsWith('--') ? [arg.slice(2), all[i + 1]] : [])).filter((e) => e.length));
-const BATCHES = Number(args.batches ?? 3000);
-const OFFICES = Array.from({ length: 12 }, (_, i) => `BENCH-CI${i + 1}`);
+const BATCHES = Number(options({ batches: 3000 }).batches);
 const DAY = '2026-11-28';
 const COLUMNS = ['id', 'officeCode', 'serviceDate', 'number', 'kind', 'appointmentId', 'serviceType', 'priority', 'status', 'manual', 'slotStartsAt', 'checkedInAt', 'recallCount', 'callKey'];
 
-const exec = (db, sql) => new Promise((ok, fail) => db.exec(sql, (error) => (error ? fail(error) : ok())));
 const literal = (v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
-
-async function migrated(file) {
-  process.env.DB_TYPE = 'sqlite';
-  process.env.DB_PATH = file;
-  delete require.cache[require.resolve('../dist/ormconfig')];
-  const dataSource = require('../dist/ormconfig').default;
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  await dataSource.destroy();
-}
 
 /** A waiting kiosk ticket, as the check-in batch writes it. */
 function ticket(state, office) {
@@ -56,9 +43,7 @@ async function main() {
   try {
     const runs = [];
     for (const [name, form] of Object.entries(FORMS)) {
-      const file = join(folder, `${name}.sqlite`);
-      await migrated(file);
-      const db = new sqlite3.Database(file);
+      const db = await migratedDatabase(join(folder, `${name}.sqlite`));
       await exec(db, 'PRAGMA journal_mode = WAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA synchronous = OFF; PRAGMA wal_autocheckpoint = 10000');
       const state = { id: 0, numbers: {} };
       for (let loaded = 0; loaded < 20_000; loaded += 1000) await exec(db, `BEGIN; ${FORMS.values(Array.from({ length: 1000 }, (_, i) => ticket(state, OFFICES[i % OFFICES.length])))}; COMMIT`);
@@ -80,14 +65,11 @@ async function main() {
     console.log('|:--------------------|-----------------:|------------------:|');
     for (const { name, cpu, wall, db } of runs) {
       console.log(`| ${(name === 'values' ? 'VALUES literals' : 'JSON + json_each').padEnd(19)} | ${(cpu / BATCHES).toFixed(0).padStart(16)} | ${(wall / BATCHES).toFixed(0).padStart(17)} |`);
-      await new Promise((ok) => db.close(ok));
+      await close(db);
     }
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

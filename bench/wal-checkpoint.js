@@ -12,27 +12,15 @@
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const sqlite3 = require('sqlite3');
+const { OFFICES, options, exec, migratedDatabase, close, run } = require('./sqlite-harness');
 
-const args = Object.fromEntries(process.argv.slice(2).map((arg, i, all) => (arg.startsWith('--') ? [arg.slice(2), all[i + 1]] : [])).filter((e) => e.length));
-const BATCHES = Number(args.batches ?? 1500);
-const SETTINGS = String(args.pages ?? '1000,4000,10000,30000').split(',').map(Number);
-const OFFICES = Array.from({ length: 12 }, (_, i) => `BENCH-CI${i + 1}`);
+const args = options({ batches: 1500, pages: '1000,4000,10000,30000' });
+const BATCHES = Number(args.batches);
+const SETTINGS = String(args.pages).split(',').map(Number);
 const PRELOAD = 20_000;
 const BATCH = 24;
 const DAY = '2026-11-28';
 
-const exec = (db, sql) => new Promise((ok, fail) => db.exec(sql, (error) => (error ? fail(error) : ok())));
-
-async function migrated(file) {
-  process.env.DB_TYPE = 'sqlite';
-  process.env.DB_PATH = file;
-  delete require.cache[require.resolve('../dist/ormconfig')];
-  const dataSource = require('../dist/ormconfig').default;
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  await dataSource.destroy();
-}
 
 /** A waiting kiosk ticket's row, as the check-in batch writes it. */
 function ticket(id, office, number) {
@@ -59,9 +47,7 @@ async function main() {
   try {
     const runs = [];
     for (const pages of SETTINGS) {
-      const file = join(folder, `${pages}.sqlite`);
-      await migrated(file);
-      const db = new sqlite3.Database(file);
+      const db = await migratedDatabase(join(folder, `${pages}.sqlite`));
       await exec(db, `PRAGMA journal_mode = WAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = ${pages}`);
       const state = { id: 0, numbers: {} };
       for (let loaded = 0; loaded < PRELOAD; loaded += 1000) await exec(db, `BEGIN; ${INSERT}${nextTickets(state, 1000).join(',')}; COMMIT`);
@@ -84,14 +70,11 @@ async function main() {
       const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(2);
       const mean = (ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(2);
       console.log(`| ${String(pages).padStart(24)} | ${mean.padStart(7)} | ${at(0.5).padStart(6)} | ${at(0.99).padStart(6)} | ${at(1).padStart(6)} |`);
-      await new Promise((ok) => db.close(ok));
+      await close(db);
     }
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);
