@@ -63,6 +63,7 @@ describe('writes to the same appointment or mode, interleaved', () => {
   const book = (officeCode: string, slotId: number, express = false) => bookFor(t, officeCode, slotId, ++person, { express });
   const staffCheckIn = (staff: string, code: string) => t.http.post(`/appointments/${code}/check-in`).set(bearer(staff)).send({});
   const asCitizen = (booking: { nik: string }) => ({ 'X-Applicant-NIK': booking.nik });
+  const requestExpress = (booking: { code: string; nik: string }) => t.http.post(`/appointments/${booking.code}/express`).set(asCitizen(booking)).send({});
   const appointment = async (booking: { code: string; nik: string }) => (await t.http.get(`/appointments/${booking.code}`).set(asCitizen(booking)).expect(200)).body;
   const modes = () => t.app.get(ServiceModesService);
   const send = (request: PromiseLike<Response>) => Promise.resolve(request.then((r) => r));
@@ -72,20 +73,31 @@ describe('writes to the same appointment or mode, interleaved', () => {
       (r) => [r.appointmentCode, r.status, r.ticketNumber],
     );
 
+  /**
+   * Sends `first`, which stops at the call `held` watches, inside its transaction; sends `second` and
+   * gives it WAIT_MS; then lets `first` go on. Both answers, and whether `second` was still waiting
+   * when `first` was let go.
+   */
+  async function interleave(held: ReturnType<typeof hold>, first: PromiseLike<Response>, second: () => PromiseLike<Response>) {
+    const firstAnswer = send(first);
+    await held.reached;
+    const secondAnswer = send(second());
+    const secondWaited = (await answeredWithin(secondAnswer, WAIT_MS)) === 'waiting';
+    held.release();
+    return { first: await firstAnswer, second: await secondAnswer, secondWaited };
+  }
+
   it('check-in and reschedule: the one that comes second sees the first (no ticket for a slot the appointment has left)', async () => {
     const o = await office();
     const booking = await book(o.code, o.today);
     t.clock.set(NINE_WIB);
 
-    const held = hold(modes(), 'effectiveForWrite');
-    const checkIn = send(staffCheckIn(o.staff, booking.code));
-    await held.reached;
-    const reschedule = send(t.http.patch(`/appointments/${booking.code}`).set(asCitizen(booking)).send({ slotId: o.nextWeek }));
-    expect(await answeredWithin(reschedule, WAIT_MS)).toBe('waiting');
-    held.release();
+    const { first: checkIn, second: refused, secondWaited } = await interleave(hold(modes(), 'effectiveForWrite'), staffCheckIn(o.staff, booking.code), () =>
+      t.http.patch(`/appointments/${booking.code}`).set(asCitizen(booking)).send({ slotId: o.nextWeek }),
+    );
 
-    expect((await checkIn).status).toBe(201);
-    const refused = await reschedule;
+    expect(secondWaited).toBe(true);
+    expect(checkIn.status).toBe(201);
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('INVALID_STATE');
     const now = await appointment(booking);
@@ -98,15 +110,13 @@ describe('writes to the same appointment or mode, interleaved', () => {
     const o = await office(1);
     const booking = await book(o.code, o.today);
 
-    const held = hold(modes(), 'effectiveForWrite');
-    const express = send(t.http.post(`/appointments/${booking.code}/express`).set(asCitizen(booking)).send({}));
-    await held.reached;
-    const cancel = send(t.http.delete(`/appointments/${booking.code}`).set(asCitizen(booking)));
-    expect(await answeredWithin(cancel, WAIT_MS)).toBe('waiting');
-    held.release();
+    const { first: express, second: cancel, secondWaited } = await interleave(hold(modes(), 'effectiveForWrite'), requestExpress(booking), () =>
+      t.http.delete(`/appointments/${booking.code}`).set(asCitizen(booking)),
+    );
 
-    expect((await express).status).toBe(201);
-    expect((await cancel).status).toBe(200);
+    expect(secondWaited).toBe(true);
+    expect(express.status).toBe(201);
+    expect(cancel.status).toBe(200);
     expect((await appointment(booking)).express).toMatchObject({ status: 'CANCELLED' });
     // The day's only express place is free again.
     expect((await book(o.code, o.today, true)).code).toBeDefined();
@@ -116,15 +126,13 @@ describe('writes to the same appointment or mode, interleaved', () => {
     const o = await office(1);
     const booking = await book(o.code, o.today);
 
-    const held = hold(modes(), 'effectiveForWrite');
-    const express = send(t.http.post(`/appointments/${booking.code}/express`).set(asCitizen(booking)).send({}));
-    await held.reached;
-    const reschedule = send(t.http.patch(`/appointments/${booking.code}`).set(asCitizen(booking)).send({ slotId: o.nextWeek }));
-    expect(await answeredWithin(reschedule, WAIT_MS)).toBe('waiting');
-    held.release();
+    const { first: express, second: reschedule, secondWaited } = await interleave(hold(modes(), 'effectiveForWrite'), requestExpress(booking), () =>
+      t.http.patch(`/appointments/${booking.code}`).set(asCitizen(booking)).send({ slotId: o.nextWeek }),
+    );
 
-    expect((await express).status).toBe(201);
-    expect((await reschedule).status).toBe(200);
+    expect(secondWaited).toBe(true);
+    expect(express.status).toBe(201);
+    expect(reschedule.status).toBe(200);
     const requests = (await t.http.get(`/express-requests?officeCode=${o.code}`).set(bearer(admin)).expect(200)).body;
     expect(requests.map((r: { appointmentCode: string; serviceDate: string }) => [r.appointmentCode, r.serviceDate])).toEqual([[booking.code, NEXT_WEEK]]);
     // Today's only place is free; next week's is taken.
@@ -140,16 +148,11 @@ describe('writes to the same appointment or mode, interleaved', () => {
     t.clock.set(NINE_WIB);
     await staffCheckIn(o.staff, earlier.code).expect(201);
 
-    const held = hold(modes(), 'effectiveForWrite');
-    const checkIn = send(staffCheckIn(o.staff, booking.code));
-    await held.reached;
-    const express = send(t.http.post(`/appointments/${booking.code}/express`).set(asCitizen(booking)).send({}));
-    expect(await answeredWithin(express, WAIT_MS)).toBe('waiting');
-    held.release();
+    const { first: ticket, second: express, secondWaited } = await interleave(hold(modes(), 'effectiveForWrite'), staffCheckIn(o.staff, booking.code), () => requestExpress(booking));
 
-    const ticket = await checkIn;
+    expect(secondWaited).toBe(true);
     expect(ticket.status).toBe(201);
-    expect((await express).status).toBe(201);
+    expect(express.status).toBe(201);
     expect(await requestsOf(o.code)).toEqual([[booking.code, 'ACTIVE', ticket.body.number]]);
     await counterAction(t, o.staff, o.code, 1, 'open').expect(200);
     expect((await counterAction(t, o.staff, o.code, 1, 'call-next').expect(200)).body.number).toBe(ticket.body.number);
@@ -162,16 +165,13 @@ describe('writes to the same appointment or mode, interleaved', () => {
     t.clock.set(NINE_WIB);
     const earlierTicket = (await staffCheckIn(o.staff, earlier.code).expect(201)).body;
 
-    const held = hold(modes(), 'effectiveForWrite');
-    const checkIn = send(staffCheckIn(o.staff, booking.code));
-    await held.reached;
-    // PostgreSQL: the switch commits now (the check-in holds no mode lock yet); SQLite: it waits its turn.
-    const switched = send(switchMode(t, admin, o.code, { mode: 'DEGRADED', expressPolicy: 'DEFER' }));
-    await answeredWithin(switched, WAIT_MS);
-    held.release();
+    // PostgreSQL: the switch commits while the check-in is held (it holds no mode lock yet); SQLite: it waits its turn.
+    const { first: checkIn, second: switched } = await interleave(hold(modes(), 'effectiveForWrite'), staffCheckIn(o.staff, booking.code), () =>
+      switchMode(t, admin, o.code, { mode: 'DEGRADED', expressPolicy: 'DEFER' }),
+    );
 
-    const ticket = (await checkIn).body;
-    expect((await switched).status).toBe(200);
+    const ticket = checkIn.body;
+    expect(switched.status).toBe(200);
     expect(await requestsOf(o.code)).toEqual([[booking.code, 'DEFERRED', ticket.number]]);
     await counterAction(t, o.staff, o.code, 1, 'open').expect(200);
     expect((await counterAction(t, o.staff, o.code, 1, 'call-next').expect(200)).body.number).toBe(earlierTicket.number);
@@ -215,15 +215,12 @@ describe('writes to the same appointment or mode, interleaved', () => {
     for (const action of ['open', 'call-next', 'start', 'complete']) await counterAction(t, o.staff, o.code, 1, action).expect(200);
     const [item] = (await t.http.get(`/reconciliation?officeCode=${o.code}`).set(bearer(o.staff)).expect(200)).body;
 
-    const held = hold(t.app.get(AuditService), 'record');
-    const first = send(t.http.post(`/reconciliation/${item.id}/resolve`).set(bearer(o.staff)).send({ note: 'first' }));
-    await held.reached;
-    const second = send(t.http.post(`/reconciliation/${item.id}/resolve`).set(bearer(other)).send({ note: 'second' }));
-    expect(await answeredWithin(second, WAIT_MS)).toBe('waiting');
-    held.release();
+    const resolve = (token: string, note: string) => t.http.post(`/reconciliation/${item.id}/resolve`).set(bearer(token)).send({ note });
+    const { first, second, secondWaited } = await interleave(hold(t.app.get(AuditService), 'record'), resolve(o.staff, 'first'), () => resolve(other, 'second'));
 
-    expect((await first).body).toMatchObject({ status: 'RESOLVED', note: 'first' });
-    expect((await second).body).toMatchObject({ status: 'RESOLVED', note: 'first' });
+    expect(secondWaited).toBe(true);
+    expect(first.body).toMatchObject({ status: 'RESOLVED', note: 'first' });
+    expect(second.body).toMatchObject({ status: 'RESOLVED', note: 'first' });
     const audit = (await t.http.get('/audit?limit=1000').set(bearer(admin)).expect(200)).body as Array<{ action: string; actor: string; target: string }>;
     const resolves = audit.filter((row) => row.action === 'reconciliation.resolve' && row.target === `ticket:${o.code}/${item.ticketNumber}`);
     expect(resolves.map((row) => row.actor)).toEqual([`staff-${o.code.toLowerCase()}`]);
@@ -235,15 +232,13 @@ describe('writes to the same appointment or mode, interleaved', () => {
     await switchMode(t, admin, o.code, { mode: 'NORMAL' }).expect(200);
     const booking = await book(o.code, o.today, true);
 
-    const held = hold(modes(), 'globalMode', 'after');
-    const cleared = send(t.http.delete(`/service-modes/offices/${o.code}`).set(bearer(admin)));
-    await held.reached;
-    const global = send(switchMode(t, admin, 'global', { mode: 'DEGRADED', expressPolicy: 'DEFER' }));
-    expect(await answeredWithin(global, WAIT_MS)).toBe('waiting');
-    held.release();
+    const { first: cleared, second: global, secondWaited } = await interleave(hold(modes(), 'globalMode', 'after'), t.http.delete(`/service-modes/offices/${o.code}`).set(bearer(admin)), () =>
+      switchMode(t, admin, 'global', { mode: 'DEGRADED', expressPolicy: 'DEFER' }),
+    );
 
-    expect((await cleared).status).toBe(200);
-    expect((await global).status).toBe(200);
+    expect(secondWaited).toBe(true);
+    expect(cleared.status).toBe(200);
+    expect(global.status).toBe(200);
     expect((await t.http.get(`/service-modes/${o.code}`).expect(200)).body).toMatchObject({ scope: 'global', mode: 'DEGRADED' });
     expect((await appointment(booking)).express).toMatchObject({ status: 'DEFERRED' });
     await switchMode(t, admin, 'global', { mode: 'NORMAL' }).expect(200);
