@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { FALSE_DEFAULT } from '../database/column-defaults';
 
 export type ServiceType = 'NEW' | 'RENEWAL' | 'REPLACEMENT';
 export const SERVICE_TYPES: readonly ServiceType[] = ['NEW', 'RENEWAL', 'REPLACEMENT'];
@@ -11,6 +12,8 @@ export const ACTIVE_APPOINTMENT_STATUSES_SQL = ACTIVE_APPOINTMENT_STATUSES.map((
 
 @Entity('appointments')
 @Index('IDX_appointments_slot', ['slotId'])
+// One active booking per NIK, enforced by the database even when one person races themself.
+@Index('UQ_appointments_active_nik', ['nik'], { unique: true, where: `status IN (${ACTIVE_APPOINTMENT_STATUSES_SQL})` })
 export class Appointment {
   @PrimaryGeneratedColumn()
   id: number;
@@ -45,7 +48,7 @@ export class Appointment {
   email: string | null;
 
   /** Processed by hand while the office was DEGRADED. */
-  @Column({ type: 'boolean', default: false })
+  @Column({ type: 'boolean', default: FALSE_DEFAULT })
   manual: boolean;
 
   @Column({ type: 'varchar', length: 24 })

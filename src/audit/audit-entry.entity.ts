@@ -1,6 +1,7 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('audit_log')
+@Index('IDX_audit_at', ['at'])
 export class AuditEntry {
   @PrimaryGeneratedColumn()
   id: number;

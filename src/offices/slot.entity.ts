@@ -1,7 +1,9 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('slots')
 @Index('IDX_slots_office_date', ['officeCode', 'date'])
+// The database itself refuses an overbooked slot, whatever the code above it does.
+@Check('CHK_slots_seats', 'booked >= 0 AND booked <= capacity AND capacity >= 1')
 export class Slot {
   @PrimaryGeneratedColumn()
   id: number;

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { ServiceType } from '../appointments/appointment.entity';
+import { FALSE_DEFAULT } from '../database/column-defaults';
 
 export type TicketStatus = 'WAITING' | 'CALLED' | 'SERVING' | 'DONE' | 'NO_SHOW';
 export type TicketKind = 'APPOINTMENT' | 'WALK_IN';
@@ -7,6 +8,8 @@ export type TicketKind = 'APPOINTMENT' | 'WALK_IN';
 @Entity('tickets')
 @Unique('UQ_tickets_office_day_number', ['officeCode', 'serviceDate', 'number'])
 @Index('IDX_tickets_queue', ['officeCode', 'serviceDate', 'status', 'callKey'])
+// Wait estimates read an office's last completed tickets; the tickets still open are left out.
+@Index('IDX_tickets_office_completed', ['officeCode', 'completedAt'], { where: '"completedAt" IS NOT NULL' })
 export class Ticket {
   @PrimaryGeneratedColumn()
   id: number;
@@ -31,7 +34,7 @@ export class Ticket {
   @Column({ type: 'varchar', length: 12 })
   serviceType: ServiceType;
 
-  @Column({ type: 'boolean', default: false })
+  @Column({ type: 'boolean', default: FALSE_DEFAULT })
   priority: boolean;
 
   @Column({ type: 'varchar', length: 10 })
@@ -40,7 +43,7 @@ export class Ticket {
   @Column({ type: 'integer', nullable: true })
   counterNumber: number | null;
 
-  @Column({ type: 'boolean', default: false })
+  @Column({ type: 'boolean', default: FALSE_DEFAULT })
   manual: boolean;
 
   /** The appointment's slot start, for call order; null for walk-ins. */
