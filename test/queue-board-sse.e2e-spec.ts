@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { BoardService } from '../src/queue/board.service';
 import { applicant, bearer, counterAction, createOffice, staffOf } from './support/fixtures';
 import { createTestApp, createTestDatabase, TestApp, TestDatabase } from './support/test-app';
 
@@ -181,6 +182,74 @@ describe('board', () => {
 
       // Only the opening board: nothing for the other office, and an unchanged board is not re-sent.
       expect(stream.events.map((e) => [e.event, e.data.change])).toEqual([['board', null]]);
+    });
+
+    describe('an office’s displays share one feed', () => {
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      let boardQueries: jest.SpyInstance;
+      beforeEach(() => {
+        boardQueries = jest.spyOn(t.app.get(BoardService), 'board');
+      });
+      afterEach(() => boardQueries.mockRestore());
+      /** Board queries for `officeCode` since the spy was last cleared. */
+      const queriesOf = (officeCode: string) => boardQueries.mock.calls.filter(([code]) => code === officeCode).length;
+
+      it('three displays cost one board query per change and one poll a second, and each display gets every change', async () => {
+        const office = await createOffice(t, { counters: 1 });
+        const staff = await staffOf(t, office.code);
+        await walkIns(office.code, staff, 1);
+        await counterAction(t, staff, office.code, 1, 'open').expect(200);
+        const displays = [1, 2, 3].map(() => open(`${t.url}/offices/${office.code}/board/events`));
+        await Promise.all(displays.map((d) => d.waitFor(() => true, 2000)));
+
+        boardQueries.mockClear();
+        await sleep(2300);
+        // Two or three shared polls in 2.3 s; a poll per display would be six or more.
+        expect(queriesOf(office.code)).toBeLessThanOrEqual(3);
+
+        boardQueries.mockClear();
+        const called = await counterAction(t, staff, office.code, 1, 'call-next').expect(200);
+        const events = await Promise.all(displays.map((d) => d.waitFor((e) => e.data.change?.type === 'call' && e.data.change.ticketNumber === called.body.number, 1000)));
+
+        events.forEach((event) => expect(event.data.board.nowServing).toEqual([expect.objectContaining({ ticketNumber: called.body.number, counterNumber: 1 })]));
+        // The change's board once, and at most one poll that happened to fall in between.
+        expect(queriesOf(office.code)).toBeLessThanOrEqual(2);
+        // An unchanged board is still not re-sent to any display.
+        await sleep(1300);
+        displays.forEach((d) => expect(d.events.map((e) => e.event)).toEqual(['board', 'call']));
+      });
+
+      it('a display that opens while others watch starts with the current board', async () => {
+        const office = await createOffice(t, { counters: 1 });
+        const staff = await staffOf(t, office.code);
+        await walkIns(office.code, staff, 2);
+        await counterAction(t, staff, office.code, 1, 'open').expect(200);
+        const early = open(`${t.url}/offices/${office.code}/board/events`);
+        await early.waitFor(() => true, 2000);
+        const called = await counterAction(t, staff, office.code, 1, 'call-next').expect(200);
+        await early.waitFor((e) => e.data.change?.type === 'call', 1000);
+
+        const late = open(`${t.url}/offices/${office.code}/board/events`);
+        const first = await late.waitFor(() => true, 2000);
+
+        expect(first.event).toBe('board');
+        expect(first.data.board).toEqual(expect.objectContaining({ waiting: 1, nowServing: [expect.objectContaining({ ticketNumber: called.body.number })] }));
+      });
+
+      it('stops querying once its last display has closed', async () => {
+        const office = await createOffice(t, { counters: 1 });
+        const displays = [1, 2].map(() => open(`${t.url}/offices/${office.code}/board/events`));
+        await Promise.all(displays.map((d) => d.waitFor(() => true, 2000)));
+        await sleep(1100);
+        expect(queriesOf(office.code)).toBeGreaterThan(2); // two opening boards and the feed's poll
+
+        displays.forEach((d) => d.close());
+        await sleep(300);
+        boardQueries.mockClear();
+        await sleep(2200);
+
+        expect(queriesOf(office.code)).toBe(0);
+      });
     });
 
     it('of an unknown office is 404 OFFICE_NOT_FOUND', async () => {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Ip, MessageEvent, Param, Post, Res, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { catchError, concat, concatMap, EMPTY, exhaustMap, filter, from, interval, map, merge, Observable, of, takeUntil } from 'rxjs';
+import { map, Observable, takeUntil } from 'rxjs';
 import { appointmentCaller } from '../appointments/appointment-access';
 import { limitFailedLookups } from '../appointments/lookup-limit';
 import { FailureLimiter } from '../common/failure-limiter.service';
@@ -10,20 +10,13 @@ import { AuthUser, canActInOffice } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
 import { GracefulShutdown } from '../common/graceful-shutdown';
 import { validateIdempotencyKey } from '../common/idempotency.service';
-import { BoardChange, BoardEventsService } from './board-events.service';
-import { Board, BoardService } from './board.service';
+import { BoardFeedService } from './board-feed.service';
+import { BoardService } from './board.service';
 import { CheckInDto, WalkInDto } from './dto/queue.dto';
 import { TicketsService } from './tickets.service';
 
 export function requireOffice(user: AuthUser, officeCode: string): void {
   if (!canActInOffice(user, officeCode)) throw new DomainError('FORBIDDEN', 'You can only act in your own office.');
-}
-
-/** One SSE event: what changed (null for the opening board and for changes seen by polling) and the board after it. */
-interface BoardEvent {
-  type: BoardChange['type'] | 'board';
-  change: BoardChange | null;
-  board: Board;
 }
 
 @ApiTags('queue')
@@ -33,7 +26,7 @@ export class QueueController {
     private readonly tickets: TicketsService,
     private readonly limiter: FailureLimiter,
     private readonly board: BoardService,
-    private readonly events: BoardEventsService,
+    private readonly feeds: BoardFeedService,
     private readonly shutdown: GracefulShutdown,
   ) {}
 
@@ -82,24 +75,11 @@ export class QueueController {
    */
   @Sse('offices/:officeCode/board/events')
   async boardEvents(@Param('officeCode') officeCode: string): Promise<Observable<MessageEvent>> {
-    const first = await this.board.board(officeCode);
-    let lastSent = JSON.stringify(first);
-    const sent = (data: BoardEvent): MessageEvent => {
-      lastSent = JSON.stringify(data.board);
-      return { type: data.type, data };
-    };
-    // A failed board query skips one event; it never ends the stream.
-    const board = () => from(this.board.board(officeCode)).pipe(catchError(() => EMPTY));
-    const local = this.events.of(officeCode).pipe(concatMap(({ change }) => board().pipe(map((b): BoardEvent => ({ type: change.type, change, board: b })))));
-    const polled = interval(1000).pipe(
-      exhaustMap(board),
-      filter((b) => JSON.stringify(b) !== lastSent),
-      map((b): BoardEvent => ({ type: 'board', change: null, board: b })),
-    );
+    const feed = await this.feeds.open(officeCode);
     // The stream ends when the server shuts down, so it does not hold the shutdown open.
-    return concat(
-      of<BoardEvent>({ type: 'board', change: null, board: first }),
-      merge(local, polled),
-    ).pipe(map(sent), takeUntil(this.shutdown.closing));
+    return feed.pipe(
+      map((event): MessageEvent => ({ type: event.type, data: event })),
+      takeUntil(this.shutdown.closing),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServiceModesModule } from '../service-modes/service-modes.module';
 import { BoardEventsService } from './board-events.service';
+import { BoardFeedService } from './board-feed.service';
 import { BoardService } from './board.service';
 import { CheckInBatcher } from './check-in-batcher';
 import { CountersController } from './counters.controller';
@@ -12,7 +13,7 @@ import { WaitEstimatesService } from './wait-estimates.service';
 @Module({
   imports: [ServiceModesModule],
   controllers: [QueueController, CountersController],
-  providers: [TicketsService, CheckInBatcher, CountersService, BoardService, BoardEventsService, WaitEstimatesService],
+  providers: [TicketsService, CheckInBatcher, CountersService, BoardService, BoardEventsService, BoardFeedService, WaitEstimatesService],
   exports: [TicketsService, CountersService],
 })
 export class QueueModule {}
