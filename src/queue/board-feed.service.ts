@@ -11,7 +11,7 @@ export interface BoardEvent {
 }
 
 /** How often a live board looks for changes made through other instances. */
-export const BOARD_POLL_MS = 1000;
+const BOARD_POLL_MS = 1000;
 
 /**
  * The live boards of the waiting-room displays. An office's displays share one feed: each change in
