@@ -1,10 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { Logger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/configuration';
+import { sendError } from './common/all-exceptions.filter';
 import { DomainError } from './common/domain-error';
 import { jsonBodyProblem } from './common/json-body';
+import { securityHeaders } from './common/security-headers';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const NON_JSON_PARSERS = ['application/x-www-form-urlencoded', 'text/plain'];
@@ -12,7 +16,8 @@ const NON_JSON_PARSERS = ['application/x-www-form-urlencoded', 'text/plain'];
 /**
  * JSON in and out. Nest adds a form parser at init and Fastify has one for text/plain; without them
  * a non-JSON body is 415 UNSUPPORTED_MEDIA_TYPE instead of a string validated as if it were JSON.
- * The JSON parser is Fastify's own (prototype-poisoning checks included) behind two gates: the bytes
+ * The JSON parser is Fastify's own (prototype-poisoning checks included) behind two gates (and an
+ * empty body is no body, as without a content type): the bytes
  * must be UTF-8 (Fastify would turn invalid bytes into U+FFFD and store them), and the parsed value
  * must pass jsonBodyProblem (no nesting that overflows the validators, no NUL that PostgreSQL refuses).
  */
@@ -25,6 +30,8 @@ class JsonOnlyFastifyAdapter extends FastifyAdapter {
     const parseJson = fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error');
     fastify.removeContentTypeParser('application/json');
     this.useBodyParser('application/json', rawBody === true, { bodyLimit }, (request, body, done) => {
+      // Many clients send `Content-Type: application/json` on every request, bodiless ones too.
+      if (body.length === 0) return done(null, undefined);
       if (!isUtf8(body)) return done(new DomainError('MALFORMED_JSON', 'The request body is not valid UTF-8.'), undefined);
       parseJson(request, body.toString('utf8'), (error, value) => {
         if (error) return done(error, undefined);
@@ -35,6 +42,9 @@ class JsonOnlyFastifyAdapter extends FastifyAdapter {
     });
   }
 }
+
+const routerLogger = new Logger('Errors');
+const routerErrorHeaders = securityHeaders();
 
 /** Fastify with the body limit, prototype-poisoning protection and request ids we rely on. */
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
@@ -53,6 +63,12 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // The router's own refusals (an undecodable address, a path segment over 100 characters) come
+    // before any hook or filter; without this they would be Fastify's body, not the contract's.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.headers(routerErrorHeaders).header('x-request-id', request.id);
+      sendError(reply, request, error, routerLogger);
     },
   });
   // No path or query value of the contract holds a NUL, and PostgreSQL cannot compare text with one (500).

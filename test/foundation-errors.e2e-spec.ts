@@ -115,6 +115,40 @@ describe('foundation: error bodies, limits and headers', () => {
     expectErrorBody(unauthenticated.body, 401, 'UNAUTHENTICATED');
   });
 
+  describe('a JSON content type with an empty body', () => {
+    beforeAll(async () => {
+      await t.http.post('/offices').set(admin).send({ ...office, code: 'ERR-EMPTY' }).expect(201);
+      await t.http.post('/offices/ERR-EMPTY/counters').set(admin).send({ number: 1 }).expect(201);
+    });
+
+    it('is no body: a route that takes none acts (many clients send the header on every request)', async () => {
+      const res = await t.http.post('/offices/ERR-EMPTY/counters/1/open').set(admin).set('Content-Type', 'application/json');
+      expect([res.status, res.body.status]).toEqual([200, 'OPEN']);
+    });
+
+    it('is a missing body where one is needed: 400 VALIDATION_FAILED, and nothing is stored', async () => {
+      const before = (await t.http.get('/offices')).body as unknown[];
+      const res = await t.http.post('/offices').set(admin).set('Content-Type', 'application/json');
+      expectErrorBody(res.body, 400, 'VALIDATION_FAILED');
+      expectNoInternals(res.text);
+      expect((await t.http.get('/offices')).body).toEqual(before);
+    });
+  });
+
+  it.each([
+    ['an undecodable %-escape', '/offices/%E0%A4%A/slots', 400],
+    ['a path segment over 100 characters', `/offices/${'A'.repeat(101)}/slots`, 414],
+  ])("answers an address Fastify's router refuses (%s) in the contract's shape, with the usual headers", async (_, path, status) => {
+    const res = await t.http.get(path);
+    expect(res.status).toBe(status);
+    expectErrorBody(res.body, status, 'VALIDATION_FAILED');
+    expectNoInternals(res.text);
+    expect(res.text).not.toContain('AAAA');
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-request-id']).toBeDefined();
+  });
+
   it('sends security headers (helmet) on success and on errors', async () => {
     for (const res of [await t.http.get('/offices'), await t.http.get('/no/such/route')]) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');

@@ -149,6 +149,12 @@ describe('check-in', () => {
       const plain = await kioskCheckIn(t, booking).expect(201);
       expect(plain.body).toEqual(expect.objectContaining({ number: 'A001', priority: false }));
     });
+
+    it('accepts a kiosk that sends "priority": false (it claims nothing)', async () => {
+      const { booking } = await oneBooking();
+      const res = await kioskCheckIn(t, booking).send({ priority: false });
+      expect([res.status, res.body.priority, res.body.status]).toEqual([201, false, 'WAITING']);
+    });
   });
 
   /** Books a seat in the slot beforehand, then checks in at `instant`: `status`, and 409 is always CHECK_IN_WINDOW. */

@@ -17,6 +17,7 @@ const CODE_FOR_HTTP_STATUS: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'VALIDATION_FAILED',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
@@ -31,6 +32,12 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   MALFORMED_JSON: 'The request body is not valid JSON.',
   TOO_MANY_REQUESTS: 'Too many requests. Wait a moment and try again.',
   INTERNAL: 'Something went wrong on our side. Please try again.',
+};
+
+/** What Fastify's router refuses before any route runs (see createFastifyAdapter). */
+const ROUTER_REFUSALS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The address is not valid: it holds a broken %-escape.',
+  FST_ERR_MAX_PARAM_LENGTH: 'A part of the address is too long (at most 100 characters).',
 };
 
 /** Fastify's own errors (body parsing, limits) carry a code and a statusCode. */
@@ -64,7 +71,7 @@ export function toErrorBody(error: unknown): { body: ErrorBody; retryAfterSecond
       return { body: { statusCode: 400, code: 'MALFORMED_JSON', message: FRIENDLY.MALFORMED_JSON! } };
     }
     const code = CODE_FOR_HTTP_STATUS[fst.statusCode] ?? 'VALIDATION_FAILED';
-    return { body: { statusCode: fst.statusCode, code, message: FRIENDLY[code] ?? 'The request could not be understood.' } };
+    return { body: { statusCode: fst.statusCode, code, message: FRIENDLY[code] ?? ROUTER_REFUSALS[fst.code] ?? 'The request could not be understood.' } };
   }
   return { body: { statusCode: 500, code: 'INTERNAL', message: FRIENDLY.INTERNAL! } };
 }

@@ -39,6 +39,10 @@ describe('local time', () => {
     ['2028-02-29', true],
     ['2026-13-01', false],
     ['2026-1-01', false],
+    ['2099-12-31', true],
+    ['2100-01-01', false],
+    ['9999-12-31', false],
+    ['1999-12-31', false],
   ])('calendar date %s valid: %p', (date, valid) => {
     expect(isCalendarDate(date)).toBe(valid);
   });

@@ -77,7 +77,8 @@ function offsetMs(instant: Date, timeZone: string): number {
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
 export function isCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  // This century only: a year like 9999 would pass the calendar, then overflow an office's instants.
+  const match = /^(20\d{2})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) return false;
   const [year, month, day] = match.slice(1).map(Number);
   const date = new Date(Date.UTC(year, month - 1, day));

@@ -52,7 +52,7 @@ export function checkInDecision(now: Date, mode: ServiceMode, facts: CheckInFact
     };
   }
   if (window === 'TOO_LATE') {
-    return { error: new DomainError('CHECK_IN_WINDOW', `Your slot (${slot.date} ${slot.start}-${slot.end}, office time) has ended. Please book a new appointment.`) };
+    return { error: new DomainError('CHECK_IN_WINDOW', `Your slot (${slot.date} ${slot.start}-${slot.end}, office time) has ended. Choose a new slot for this appointment (reschedule) or cancel it.`) };
   }
   return { manual: decision.manual || facts.manual };
 }

@@ -166,7 +166,7 @@ export class TicketsService {
 
   /** Kiosk (citizen) or front-desk check-in of a BOOKED appointment: issues an `A` ticket. */
   async checkIn(code: string, caller: AppointmentCaller, priority: boolean | undefined): Promise<TicketView> {
-    if (caller.kind === 'citizen' && priority !== undefined) {
+    if (caller.kind === 'citizen' && priority === true) {
       throw new DomainError('FORBIDDEN', 'Only staff can mark a ticket as priority; ask at the front desk.');
     }
     // Kiosk check-ins on SQLite are group-committed; the batcher sends the rest down the ordinary path.

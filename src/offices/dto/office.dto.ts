@@ -21,7 +21,7 @@ export class IsCalendarDate implements ValidatorConstraintInterface {
     return typeof value === 'string' && isCalendarDate(value);
   }
   defaultMessage() {
-    return '$property must be a calendar date written YYYY-MM-DD';
+    return '$property must be a calendar date written YYYY-MM-DD, from 2000 to 2099';
   }
 }
 

@@ -1,6 +1,8 @@
 import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { BOOKING_POLICIES, BookingPolicy, EXPRESS_POLICIES, ExpressPolicy, MODE_NAMES, ModeName } from '../service-mode.policy';
 
+const RECOVERY_INSTANT = /^20\d{2}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 export class SwitchModeDto {
   @IsIn(MODE_NAMES)
   mode: ModeName;
@@ -19,7 +21,11 @@ export class SwitchModeDto {
   @IsOptional() @IsString() @MaxLength(500)
   message?: string;
 
-  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'expectedRecoveryAt must include a time zone (Z or +07:00)' })
+  // ISO 8601 has week, ordinal and basic forms that JavaScript's Date cannot read: only the one form
+  // people write, in this century, with its zone.
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(RECOVERY_INSTANT, { message: 'expectedRecoveryAt must be a date and time with its zone, such as 2026-12-01T10:00:00+07:00 (years 2000-2099)' })
   expectedRecoveryAt?: string;
 }
 
