@@ -36,6 +36,8 @@ export interface AppConfig {
     /** Minutes before slot start a citizen may check in. */
     opensMinutesBefore: number;
   };
+  /** How often each instance looks for offices whose local day has ended, in ms; 0 = never (tests). */
+  dayCloseIntervalMs: number;
   queue: {
     /** Service minutes assumed until an office has enough completed services of its own. */
     defaultServiceMinutes: number;
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seedDemo: readBool(env, 'SEED_DEMO', false),
     dataDir,
     checkIn: { opensMinutesBefore: readInt(env, 'CHECK_IN_OPENS_MINUTES_BEFORE', 60, 0, 24 * 60) },
+    dayCloseIntervalMs: readInt(env, 'DAY_CLOSE_INTERVAL_MS', 60_000, 0, 3_600_000),
     queue: {
       defaultServiceMinutes: readInt(env, 'DEFAULT_SERVICE_MINUTES', 10, 1, 240),
       estimateSampleSize: readInt(env, 'ESTIMATE_SAMPLE_SIZE', 20, 1, 1000),

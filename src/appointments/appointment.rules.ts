@@ -2,8 +2,9 @@ import type { AppointmentStatus } from './appointment.entity';
 
 /** Allowed appointment status changes. The queue drives everything after CHECKED_IN. */
 const TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
-  BOOKED: ['CHECKED_IN', 'CANCELLED'],
-  CHECKED_IN: ['CALLED'],
+  // NO_SHOW from BOOKED and CHECKED_IN: when the office's day is over (DayCloseService).
+  BOOKED: ['CHECKED_IN', 'CANCELLED', 'NO_SHOW'],
+  CHECKED_IN: ['CALLED', 'NO_SHOW'],
   CALLED: ['SERVING', 'NO_SHOW'],
   SERVING: ['DONE'],
   DONE: [],

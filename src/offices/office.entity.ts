@@ -17,4 +17,8 @@ export class Office {
 
   @Column({ type: 'varchar', length: 24 })
   createdAt: string;
+
+  /** The last local day whose leftovers were closed (DayCloseService); null until the first close. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  closedThrough: string | null;
 }

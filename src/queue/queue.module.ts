@@ -6,6 +6,7 @@ import { BoardService } from './board.service';
 import { CheckInBatcher } from './check-in-batcher';
 import { CountersController } from './counters.controller';
 import { CountersService } from './counters.service';
+import { DayCloseService } from './day-close.service';
 import { QueueController } from './queue.controller';
 import { TicketsService } from './tickets.service';
 import { WaitEstimatesService } from './wait-estimates.service';
@@ -13,7 +14,7 @@ import { WaitEstimatesService } from './wait-estimates.service';
 @Module({
   imports: [ServiceModesModule],
   controllers: [QueueController, CountersController],
-  providers: [TicketsService, CheckInBatcher, CountersService, BoardService, BoardEventsService, BoardFeedService, WaitEstimatesService],
+  providers: [TicketsService, CheckInBatcher, CountersService, BoardService, BoardEventsService, BoardFeedService, WaitEstimatesService, DayCloseService],
   exports: [TicketsService, CountersService],
 })
 export class QueueModule {}

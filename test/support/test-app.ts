@@ -90,6 +90,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOGIN_RATE_LIMIT: '100000',
     LOOKUP_FAILURE_LIMIT: '100000',
     LOG_REQUESTS: 'false',
+    // Tests move the clock across days; they close days when they mean to (test/queue-day-close).
+    DAY_CLOSE_INTERVAL_MS: '0',
     ...options.env,
   });
   config.database = database.config;
