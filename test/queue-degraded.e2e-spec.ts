@@ -88,6 +88,30 @@ describe('the front desk while core systems are degraded', () => {
     expect((await counterAction(t, staff, office.code, 1, 'call-next').expect(200)).body.number).toBe('A002');
   });
 
+  it('an express ticket served while its request is deferred leaves the release line: no place taken, not released later', async () => {
+    const office = await createOffice(t, { counters: 1, slots: SLOTS });
+    const staff = await staffOf(t, office.code);
+    t.clock.set(BEFORE_EVERYTHING);
+    const served = await bookFor(t, office.code, office.slots[0].id, ++person, { express: true });
+    t.clock.set(NINE_WIB);
+    await kioskCheckIn(t, served).expect(201);
+    await counterAction(t, staff, office.code, 1, 'open').expect(200);
+    await counterAction(t, staff, office.code, 1, 'call-next').expect(200);
+    await counterAction(t, staff, office.code, 1, 'start').expect(200);
+    await degrade(office.code, { expressPolicy: 'DEFER' });
+    await counterAction(t, staff, office.code, 1, 'complete').expect(200);
+
+    const servedView = (await t.http.get(`/appointments/${served.code}`).set('X-Applicant-NIK', served.nik).expect(200)).body;
+    expect(servedView.express).toEqual({ status: 'DEFERRED', requestedAt: expect.any(String) });
+    const waiting = await walkIn(office.code, staff, { express: true });
+    expect([waiting.status, waiting.body.expressRequest.position]).toEqual([202, 1]);
+
+    await recover(office.code);
+    const requests = async () => (await t.http.get('/express-requests').query({ officeCode: office.code }).set(bearer(staff)).expect(200)).body as Array<{ appointmentCode: string | null; status: string; fulfilledAt: string | null }>;
+    await eventually(async () => (await requests()).find((r) => r.appointmentCode === null)?.status === 'ACTIVE');
+    expect((await requests()).find((r) => r.appointmentCode === served.code)).toMatchObject({ status: 'DEFERRED', fulfilledAt: expect.any(String) });
+  });
+
   it('work completed while DEGRADED lands in reconciliation; staff resolve it', async () => {
     const office = await createOffice(t, { counters: 1 });
     const other = await createOffice(t);

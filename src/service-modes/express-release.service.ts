@@ -96,7 +96,8 @@ export class ExpressReleaseService implements OnApplicationBootstrap, BeforeAppl
       const degradedOverrides = overrides.filter((r) => r.mode === 'DEGRADED').map((r) => r.scope);
       const normalOverrides = overrides.filter((r) => r.mode === 'NORMAL').map((r) => r.scope);
 
-      let query = manager.createQueryBuilder(ExpressRequest, 'er').where('er.status = :status', { status: 'DEFERRED' });
+      // A request whose ticket was served while it was deferred is done: releasing it would claim a same-day service after the fact.
+      let query = manager.createQueryBuilder(ExpressRequest, 'er').where('er.status = :status AND er.fulfilledAt IS NULL', { status: 'DEFERRED' });
       if (global.mode === 'NORMAL') {
         if (degradedOverrides.length) query = query.andWhere('er.officeCode NOT IN (:...degraded)', { degraded: degradedOverrides });
       } else {
