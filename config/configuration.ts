@@ -54,9 +54,9 @@ export interface AppConfig {
   };
   bodyLimitBytes: number;
   rateLimits: {
-    /** Failed logins allowed per client address and per username within the window. */
+    /** Failed logins allowed per username (and per username from one address) within the window; an address may fail ten times as often. */
     loginFailures: number;
-    /** Failed appointment look-ups (wrong code or NIK) allowed per client address and per NIK. */
+    /** Failed appointment look-ups (wrong code or NIK) allowed per booking code within the window; an address may fail ten times as often. */
     lookupFailures: number;
     windowSeconds: number;
   };

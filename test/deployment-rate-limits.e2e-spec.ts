@@ -1,15 +1,19 @@
 import { request as httpRequest } from 'node:http';
 import { bearer, bookFor, createOffice, expectErrorBody, futureDate, nik, staffOf } from './support/fixtures';
 import { ADMIN, createTestApp, TestApp } from './support/test-app';
+import { ADDRESS_FACTOR } from '../src/common/rate-limit.rules';
 
 /*
- * Hostile clients, part 2: failed logins and failed appointment look-ups are limited per client
- * address and per username / NIK. Every address in 127.0.0.0/8 is loopback on Linux, so each
+ * Hostile clients, part 2: failed logins are limited per client address, per username from an
+ * address and per username (except from an address the user signed in from lately); failed
+ * appointment look-ups per client address and per booking code (never per NIK). An address may fail
+ * ADDRESS_FACTOR times as often as a username or a code: a whole office can sit behind one. Every address in 127.0.0.0/8 is loopback on Linux, so each
  * request below is sent from the client address the test names (the socket's local address): that
  * is what the server sees, and it lets one spec tell the per-client key from the per-username key.
  */
 
 const LIMIT = 3;
+const ADDRESS_LIMIT = LIMIT * ADDRESS_FACTOR;
 
 interface Answer {
   status: number;
@@ -76,10 +80,10 @@ describe('deployment: rate limits on failed logins and failed look-ups', () => {
   afterAll(() => t.destroy());
 
   describe('POST /auth/login', () => {
-    it(`per client: after ${LIMIT} failures from one address, even the right password is 429 there, for any username; other addresses are not affected`, async () => {
+    it(`per client: after ${ADDRESS_LIMIT} failures from one address, even the right password is 429 there, for any username; other addresses are not affected`, async () => {
       const client = freshClient();
       // Every failure names another (unknown) username, so no per-username count reaches the limit.
-      for (let i = 0; i < LIMIT; i++) {
+      for (let i = 0; i < ADDRESS_LIMIT; i++) {
         const res = await login(t, client, `nobody-${client}-${i}`, 'wrong password');
         expect([res.status, res.body.code]).toEqual([401, 'INVALID_CREDENTIALS']);
       }
@@ -94,12 +98,13 @@ describe('deployment: rate limits on failed logins and failed look-ups', () => {
       expect(typeof elsewhere.body.accessToken).toBe('string');
     });
 
-    it(`per username: ${LIMIT} failures spread over ${LIMIT} addresses block that username from every address, and only that username`, async () => {
+    it(`per username: ${LIMIT} failures spread over ${LIMIT} addresses block that username from every address it has not signed in from, and only that username`, async () => {
       await t.http.post('/users').set(bearer(await t.adminToken())).send({ username: 'target-user', password: 'target-password-1234', role: 'STAFF', officeCode }).expect(201);
+      const usual = freshClient();
 
       for (let i = 0; i < LIMIT - 1; i++) expect((await login(t, freshClient(), 'target-user', 'guess')).status).toBe(401);
       // One below the limit, the owner still gets in (successes are not failures and do not block).
-      expect((await login(t, freshClient(), 'target-user', 'target-password-1234')).status).toBe(200);
+      expect((await login(t, usual, 'target-user', 'target-password-1234')).status).toBe(200);
       expect((await login(t, freshClient(), 'target-user', 'guess')).status).toBe(401);
 
       // Each address has failed once only, so only the per-username count can refuse now.
@@ -108,6 +113,20 @@ describe('deployment: rate limits on failed logins and failed look-ups', () => {
       expectLimited(await login(t, freshClient(), 'TARGET-USER', 'target-password-1234'), WINDOW);
       // The refusal was not counted against that address: another user logs in from it.
       expect((await login(t, fresh, ADMIN.username, ADMIN.password)).status).toBe(200);
+      // Whoever sent the wrong passwords cannot lock the user out of the address they work from.
+      expect((await login(t, usual, 'target-user', 'target-password-1234')).status).toBe(200);
+    });
+
+    it(`per username from one address: ${LIMIT} failures there block that username there, even from an address it signed in from`, async () => {
+      await t.http.post('/users').set(bearer(await t.adminToken())).send({ username: 'desk-user', password: 'desk-password-1234', role: 'STAFF', officeCode }).expect(201);
+      const desk = freshClient();
+      expect((await login(t, desk, 'desk-user', 'desk-password-1234')).status).toBe(200);
+      for (let i = 0; i < LIMIT; i++) expect((await login(t, desk, 'desk-user', 'guess')).status).toBe(401);
+
+      expectLimited(await login(t, desk, 'desk-user', 'desk-password-1234'), WINDOW);
+      // Others at that desk, and the user elsewhere, are not affected.
+      expect((await login(t, desk, ADMIN.username, ADMIN.password)).status).toBe(200);
+      expect((await login(t, freshClient(), 'desk-user', 'desk-password-1234')).status).toBe(200);
     });
 
     it('never counts successful logins', async () => {
@@ -129,13 +148,14 @@ describe('deployment: rate limits on failed logins and failed look-ups', () => {
   });
 
   describe('GET /appointments/{code} with X-Applicant-NIK', () => {
-    it(`per client: after ${LIMIT} failed look-ups (wrong code or wrong NIK) from one address, its correct look-ups and other actions are 429; other addresses are not affected`, async () => {
+    it(`per client: after ${ADDRESS_LIMIT} failed look-ups (wrong code or wrong NIK) from one address, its correct look-ups and other actions are 429; other addresses are not affected`, async () => {
       const mine = await book();
-      const someone = await book();
+      const someones = [];
+      for (let i = 0; i < ADDRESS_LIMIT / (LIMIT - 1); i++) someones.push(await book());
       const client = freshClient();
-      // Wrong codes and wrong NIKs, each with a different NIK, so no per-NIK count reaches the limit.
-      for (let i = 0; i < LIMIT; i++) {
-        const res = i % 2 ? await lookUp(t, client, someone.code, nik(9000 + i)) : await lookUp(t, client, wrongCode(i), nik(9100 + i));
+      // Wrong codes, and wrong NIKs for several codes, so no per-code count reaches the limit.
+      for (let i = 0; i < ADDRESS_LIMIT; i++) {
+        const res = i % 2 ? await lookUp(t, client, someones[i % someones.length].code, nik(9000 + i)) : await lookUp(t, client, wrongCode(i), nik(9100 + i));
         expect([res.status, res.body.code]).toEqual([404, 'APPOINTMENT_NOT_FOUND']);
       }
 
@@ -151,18 +171,31 @@ describe('deployment: rate limits on failed logins and failed look-ups', () => {
       expect(elsewhere.body.status).toBe('BOOKED'); // the refused DELETE did nothing
     });
 
-    it(`per NIK: ${LIMIT} failures for one NIK spread over ${LIMIT} addresses block that NIK from every address, and only that NIK`, async () => {
-      const victim = await book();
+    it(`per code: ${LIMIT} wrong NIKs for one booking code spread over ${LIMIT} addresses block that code from every address, and only that code`, async () => {
+      const target = await book();
       const other = await book();
-      for (let i = 0; i < LIMIT; i++) expect((await lookUp(t, freshClient(), wrongCode(20 + i), victim.nik)).status).toBe(404);
+      for (let i = 0; i < LIMIT; i++) expect((await lookUp(t, freshClient(), i % 2 ? target.code.toLowerCase() : target.code, nik(9200 + i))).status).toBe(404);
 
       const fresh = freshClient();
-      expectLimited(await lookUp(t, fresh, victim.code, victim.nik), WINDOW);
-      expectLimited(await lookUp(t, freshClient(), victim.code, victim.nik), WINDOW);
+      expectLimited(await lookUp(t, fresh, target.code, target.nik), WINDOW);
+      expectLimited(await lookUp(t, freshClient(), target.code, target.nik), WINDOW);
       // The address itself is fine: another citizen looks up their booking from it.
       expect((await lookUp(t, fresh, other.code, other.nik)).status).toBe(200);
       // The front desk still serves the blocked citizen.
-      expect((await call(t, fresh, 'GET', `/appointments/${victim.code}`, { headers: bearer(staffToken) })).status).toBe(200);
+      expect((await call(t, fresh, 'GET', `/appointments/${target.code}`, { headers: bearer(staffToken) })).status).toBe(200);
+    });
+
+    it('never per NIK: wrong codes sent with somebody\'s NIK, from many addresses, do not lock that person out', async () => {
+      const victim = await book();
+      for (let i = 0; i < LIMIT * 3; i++) expect((await lookUp(t, freshClient(), wrongCode(20 + i), victim.nik)).status).toBe(404);
+      expect((await lookUp(t, freshClient(), victim.code, victim.nik)).status).toBe(200);
+    });
+
+    it(`a kiosk's address: ${LIMIT} citizens' typos in a row do not stop the next citizen at that kiosk`, async () => {
+      const kiosk = freshClient();
+      for (let i = 0; i < LIMIT * 2; i++) expect((await lookUp(t, kiosk, wrongCode(70 + i), nik(9300 + i))).status).toBe(404);
+      const next = await book();
+      expect((await lookUp(t, kiosk, next.code, next.nik)).status).toBe(200);
     });
 
     it('never counts successful look-ups', async () => {
@@ -204,7 +237,7 @@ describe('deployment: a rate-limit block expires with its window', () => {
     const client = freshClient();
 
     for (let i = 0; i < 2; i++) expect((await login(t, client, ADMIN.username, 'wrong')).status).toBe(401);
-    for (let i = 0; i < 2; i++) expect((await lookUp(t, client, wrongCode(i), mine.nik)).status).toBe(404);
+    for (let i = 0; i < 2; i++) expect((await lookUp(t, client, mine.code, nik(9400 + i))).status).toBe(404);
     const loginBlocked = await login(t, client, ADMIN.username, ADMIN.password);
     const lookupBlocked = await lookUp(t, client, mine.code, mine.nik);
     expectLimited(loginBlocked, WINDOW);
@@ -233,9 +266,8 @@ describe('deployment: behind a load balancer (TRUST_PROXY_HOPS=1)', () => {
 
   it('counts failures per forwarded client address, not per proxy', async () => {
     // Different usernames, so only the client-address key accumulates.
-    expect((await login('203.0.113.7', 'nobody-1')).status).toBe(401);
-    expect((await login('203.0.113.7', 'nobody-2')).status).toBe(401);
-    const blocked = await login('203.0.113.7', 'nobody-3');
+    for (let i = 0; i < 2 * ADDRESS_FACTOR; i++) expect((await login('203.0.113.7', `nobody-${i}`)).status).toBe(401);
+    const blocked = await login('203.0.113.7', 'nobody-last');
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     // Another client behind the same proxy is not blocked by the first one's failures.

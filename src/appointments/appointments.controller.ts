@@ -32,21 +32,21 @@ export class AppointmentsController {
   @ApiHeader(NIK_HEADER)
   find(@Param('code') code: string, @Ip() ip: string, @CurrentUser() user?: AuthUser, @Headers('x-applicant-nik') nik?: string) {
     const caller = appointmentCaller(user, nik);
-    return limitFailedLookups(this.limiter, caller, ip, () => this.appointments.find(code, caller));
+    return limitFailedLookups(this.limiter, caller, code, ip, () => this.appointments.find(code, caller));
   }
 
   @Patch(':code')
   @ApiHeader(NIK_HEADER)
   reschedule(@Param('code') code: string, @Body() body: RescheduleDto, @Ip() ip: string, @CurrentUser() user?: AuthUser, @Headers('x-applicant-nik') nik?: string) {
     const caller = appointmentCaller(user, nik);
-    return limitFailedLookups(this.limiter, caller, ip, () => this.appointments.reschedule(code, body.slotId, caller));
+    return limitFailedLookups(this.limiter, caller, code, ip, () => this.appointments.reschedule(code, body.slotId, caller));
   }
 
   @Delete(':code')
   @ApiHeader(NIK_HEADER)
   cancel(@Param('code') code: string, @Ip() ip: string, @CurrentUser() user?: AuthUser, @Headers('x-applicant-nik') nik?: string) {
     const caller = appointmentCaller(user, nik);
-    return limitFailedLookups(this.limiter, caller, ip, () => this.appointments.cancel(code, caller));
+    return limitFailedLookups(this.limiter, caller, code, ip, () => this.appointments.cancel(code, caller));
   }
 
   @Post(':code/express')
@@ -59,7 +59,7 @@ export class AppointmentsController {
     @Headers('x-applicant-nik') nik?: string,
   ) {
     const caller = appointmentCaller(user, nik);
-    const response = await limitFailedLookups(this.limiter, caller, ip, () => this.appointments.requestExpress(code, caller));
+    const response = await limitFailedLookups(this.limiter, caller, code, ip, () => this.appointments.requestExpress(code, caller));
     void reply.status(response.statusCode);
     return response.body;
   }

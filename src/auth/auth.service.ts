@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
 import { DomainError } from '../common/domain-error';
 import { FailureLimiter } from '../common/failure-limiter.service';
+import { loginLimitKeys } from '../common/rate-limit.rules';
 import { hashPassword, verifyPassword } from './passwords';
 import { UsersService } from './users.service';
 
@@ -22,9 +23,9 @@ export class AuthService implements OnModuleInit {
     this.decoyHash = await hashPassword('decoy password that matches nothing');
   }
 
-  /** Failed attempts are limited per client address and per username (429 with Retry-After). */
+  /** Failed attempts are limited per client address and per username (429 with Retry-After; see loginLimitKeys). */
   async login(username: string, password: string, clientIp: string) {
-    const keys = [`ip:${clientIp}`, `user:${username.toLowerCase()}`];
+    const keys = loginLimitKeys(username, clientIp, this.limiter.isTrusted(username, clientIp), this.limiter.limits.login);
     this.limiter.assertAllowed('login', keys);
     const user = await this.users.findByUsername(username);
     const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
@@ -32,6 +33,7 @@ export class AuthService implements OnModuleInit {
       await this.limiter.recordFailure('login', keys);
       throw new DomainError('INVALID_CREDENTIALS', 'The username or password is wrong.');
     }
+    this.limiter.rememberSuccess(username, clientIp);
     const expiresIn = this.config.auth.tokenTtlSeconds;
     const accessToken = await this.jwt.signAsync({ sub: user.id, username: user.username, role: user.role, officeCode: user.officeCode }, { expiresIn });
     return { accessToken, expiresIn, role: user.role, officeCode: user.officeCode };

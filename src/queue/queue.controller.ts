@@ -34,7 +34,7 @@ export class QueueController {
   @ApiHeader({ name: 'X-Applicant-NIK', required: false, description: 'The citizen’s NIK (kiosk); staff send a Bearer token instead' })
   checkIn(@Param('code') code: string, @Body() body: CheckInDto, @Ip() ip: string, @CurrentUser() user?: AuthUser, @Headers('x-applicant-nik') nik?: string) {
     const caller = appointmentCaller(user, nik);
-    return limitFailedLookups(this.limiter, caller, ip, () => this.tickets.checkIn(code, caller, body.priority));
+    return limitFailedLookups(this.limiter, caller, code, ip, () => this.tickets.checkIn(code, caller, body.priority));
   }
 
   @Post('offices/:officeCode/walk-ins')
