@@ -332,10 +332,10 @@ describe('deployment: malformed bodies on every write endpoint', () => {
     ];
     const modeFields: Field[] = [
       { path: ['mode'], kind: 'string', required: true, bad: ['normal', 'OFFLINE', 'DEGRADED '] },
-      { path: ['reason'], kind: 'string', required: true, bad: ['', 'ab', 'x'.repeat(501), 'bad\u0000reason'] },
+      { path: ['reason'], kind: 'string', required: true, bad: ['', 'ab', 'x'.repeat(501), 'bad\u0000reason', '     '] },
       { path: ['expressPolicy'], kind: 'string', required: false, bad: ['defer', 'ALLOW'] },
       { path: ['bookingPolicy'], kind: 'string', required: false, bad: ['open', 'SOMETIMES'] },
-      { path: ['message'], kind: 'string', required: false, bad: ['x'.repeat(501), 'nul\u0000'] },
+      { path: ['message'], kind: 'string', required: false, bad: ['x'.repeat(501), 'nul\u0000', '  '] },
       { path: ['expectedRecoveryAt'], kind: 'string', required: false, bad: [
           'tomorrow', '2030-03-04', '2030-03-04T10:00:00', '2030-13-04T10:00:00Z',
           // ISO 8601 forms JavaScript's Date cannot read (these were a 500), and a year past the column
@@ -404,7 +404,7 @@ describe('deployment: malformed bodies on every write endpoint', () => {
         valid: { code: 'FUZZ', name: 'Kantor Imigrasi Fuzz', timeZone: 'Asia/Makassar', dailyExpressQuota: 3 },
         fields: [
           { path: ['code'], kind: 'string', required: true, bad: ['fuzz', 'F', 'X'.repeat(21), 'FU ZZ', 'FUZZ\n'] },
-          { path: ['name'], kind: 'string', required: true, bad: ['', 'K', 'x'.repeat(121), 'Kantor\u0000Nul'] },
+          { path: ['name'], kind: 'string', required: true, bad: ['', 'K', 'x'.repeat(121), 'Kantor\u0000Nul', '   ', '\t\n'] },
           { path: ['timeZone'], kind: 'string', required: true, bad: ['WIB', 'UTC+7', 'Asia/Atlantis', '../../etc/passwd'] },
           { path: ['dailyExpressQuota'], kind: 'int', required: true, bad: [-1, 1.5, 100001, ...HUGE_NUMBERS] },
         ],

@@ -39,6 +39,12 @@ describe('foundation: offices, counters and slots', () => {
       );
     });
 
+    it('keeps a time zone as the time-zone database spells it, however it was typed', async () => {
+      const res = await postOffice(office('TZ-CASE', { timeZone: 'asia/jayapura' }));
+      expect([res.status, res.body.timeZone]).toEqual([201, 'Asia/Jayapura']);
+      expect((await t.http.get('/offices/TZ-CASE').expect(200)).body.timeZone).toBe('Asia/Jayapura');
+    });
+
     it('refuses a second office with the same code with 409 OFFICE_EXISTS and keeps the first', async () => {
       expect((await postOffice(office('DUP-1'))).status).toBe(201);
       const res = await postOffice(office('DUP-1', { name: 'Another name', timeZone: 'Asia/Jayapura' }));

@@ -134,6 +134,8 @@ describe('the front desk while core systems are degraded', () => {
     const pending = await t.http.get(`/reconciliation?officeCode=${office.code}&status=PENDING`).set(bearer(staff));
     expect(pending.status).toBe(200);
     expect(pending.body).toEqual([expect.objectContaining({ id: expect.any(Number), ticketNumber: 'W002', appointmentCode: null, serviceType: 'NEW', completedAt: '2030-03-04T02:15:00.000Z', status: 'PENDING' })]);
+    // As the contract writes it, with the office left empty: the staff member's own office.
+    expect((await t.http.get('/reconciliation?officeCode=&status=PENDING').set(bearer(staff)).expect(200)).body).toEqual(pending.body);
 
     const foreignList = await t.http.get(`/reconciliation?officeCode=${office.code}`).set(bearer(otherStaff));
     expect([foreignList.status, foreignList.body.code]).toEqual([403, 'FORBIDDEN']);

@@ -36,6 +36,11 @@ describe('service modes API', () => {
       const missing = await t.http.get('/service-modes/NOPE-1').expect(404);
       expect(missing.body.code).toBe('OFFICE_NOT_FOUND');
     });
+
+    it('GET /service-modes/global gives the global mode (what PUT /service-modes/global changes)', async () => {
+      const res = await t.http.get('/service-modes/global').expect(200);
+      expect(res.body).toEqual((await t.http.get('/service-modes').expect(200)).body.global);
+    });
   });
 
   describe('switching needs an admin and a valid body', () => {
@@ -199,6 +204,17 @@ describe('service modes API', () => {
       expect((await t.http.get('/service-modes/history').expect(401)).body.code).toBe('UNAUTHENTICATED');
       expect((await t.http.get('/service-modes/history').set(bearer(staffA)).expect(403)).body.code).toBe('FORBIDDEN');
       expect((await t.http.get('/service-modes/history?scope=lower case').set(bearer(admin)).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it('removing an override quotes a global reason of any allowed length (500 characters) within the history column', async () => {
+      const office = (await createOffice(t, { code: 'API-LONG' })).code;
+      const long = `PDN ${'x'.repeat(496)}`;
+      await switchMode(t, admin, 'global', { mode: 'NORMAL', reason: long }).expect(200);
+      await switchMode(t, admin, office, { mode: 'DEGRADED' }).expect(200);
+      await t.http.delete(`/service-modes/offices/${office}`).set(bearer(admin)).expect(200);
+      const [removal] = (await t.http.get(`/service-modes/history?scope=${office}`).set(bearer(admin)).expect(200)).body as Array<{ reason: string }>;
+      expect(removal.reason).toMatch(/^Override removed; follows the global mode \(PDN x+…\)$/);
+      expect(removal.reason.length).toBeLessThanOrEqual(500);
     });
 
     it('every switch and override removal writes an audit row', async () => {

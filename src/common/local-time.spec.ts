@@ -1,4 +1,4 @@
-import { addDays, isCalendarDate, isValidTimeZone, localDateOf, localToInstant } from './local-time';
+import { addDays, canonicalTimeZone, isCalendarDate, isValidTimeZone, localDateOf, localToInstant } from './local-time';
 
 describe('local time', () => {
   it.each([
@@ -45,6 +45,15 @@ describe('local time', () => {
     ['1999-12-31', false],
   ])('calendar date %s valid: %p', (date, valid) => {
     expect(isCalendarDate(date)).toBe(valid);
+  });
+
+  it.each([
+    ['Asia/Jakarta', 'Asia/Jakarta'],
+    ['asia/jakarta', 'Asia/Jakarta'],
+    ['ASIA/JAYAPURA', 'Asia/Jayapura'],
+    ['Etc/GMT-9', 'Etc/GMT-9'],
+  ])('spells time zone %s as %s', (zone, canonical) => {
+    expect(canonicalTimeZone(zone)).toBe(canonical);
   });
 
   it('adds days across month ends', () => {

@@ -23,6 +23,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** The zone as the time-zone database spells it (`asia/jakarta` → `Asia/Jakarta`); for a valid zone only. */
+export function canonicalTimeZone(timeZone: string): string {
+  return formatterFor(timeZone).resolvedOptions().timeZone;
+}
+
 export function isValidTimeZone(timeZone: string): boolean {
   if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(timeZone) && timeZone !== 'UTC') return false;
   try {

@@ -2,6 +2,9 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import { plainToInstance } from 'class-transformer';
 import { DomainError, FieldProblem } from './domain-error';
 
+/** Something other than spaces: a blank name or reason is a mistake, not a value. */
+export const NOT_BLANK = /\S/;
+
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const error of errors) {
@@ -25,6 +28,8 @@ class ValidationPipeWithEmptyBodies extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
+    // `?officeCode=&status=PENDING` (the contract writes it so) means no office filter, not an invalid one.
+    if (metadata.type === 'query' && typeof value === 'object' && value !== null) value = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== ''));
     if (metadata.type === 'body' && metatype && isEmptyPlainObject(value) && this.toValidate(metadata)) {
       let passes = this.emptyBodyPasses.get(metatype);
       if (passes === undefined) {

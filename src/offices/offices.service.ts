@@ -4,7 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { localDateOf, localToInstant } from '../common/local-time';
+import { canonicalTimeZone, localDateOf, localToInstant } from '../common/local-time';
 import { uniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CreateOfficeDto, SlotInput } from './dto/office.dto';
@@ -56,7 +56,7 @@ export class OfficesService {
       return await this.db.write(async (manager) => {
         if (await manager.existsBy(Office, { code: input.code })) throw new DomainError('OFFICE_EXISTS', `An office with code ${input.code} already exists.`);
         const now = this.clock.now();
-        const office = manager.create(Office, { ...input, createdAt: now.toISOString() });
+        const office = manager.create(Office, { ...input, timeZone: canonicalTimeZone(input.timeZone), createdAt: now.toISOString() });
         await manager.insert(Office, office);
         await this.audit.record(manager, now, { actor, action: 'office.create', target: `office:${office.code}`, details: { ...input } });
         return office;

@@ -106,4 +106,11 @@ describe('service-mode policy', () => {
     expect(refusalMessage('EXPRESS_UNAVAILABLE', degraded)).toContain('Pusat Data Nasional');
     expect(refusalMessage('BOOKING_CLOSED', degraded)).toMatch(/Existing appointments still go ahead/);
   });
+
+  it("ends the admin's message as a sentence before its own", () => {
+    const unpunctuated = { ...state('DEGRADED', 'REJECT', 'CLOSED'), message: 'Come back tomorrow ' };
+    expect(refusalMessage('BOOKING_CLOSED', unpunctuated)).toMatch(/^Come back tomorrow\. New bookings/);
+    const punctuated = { ...state('DEGRADED', 'REJECT', 'CLOSED'), message: 'Datang besok!' };
+    expect(refusalMessage('BOOKING_CLOSED', punctuated)).toMatch(/^Datang besok! New bookings/);
+  });
 });

@@ -105,7 +105,8 @@ export function retryAfterSeconds(state: ModeState, now: Date): number | undefin
 
 /** The sentence a refused citizen reads: what happened and what to do instead. */
 export function refusalMessage(code: ModeRefusal, state: ModeState): string {
-  const notice = state.message ? `${state.message} ` : '';
+  // The admin's own words first, ended as a sentence so that ours does not run on from them.
+  const notice = state.message ? `${state.message.trim()}${/[.!?]$/.test(state.message.trim()) ? '' : '.'} ` : '';
   const when = state.expectedRecoveryAt ? ` Service is expected back around ${state.expectedRecoveryAt}.` : '';
   if (code === 'EXPRESS_UNAVAILABLE') {
     return `${notice}Express (same-day) passport service is suspended while core systems are down. Book or keep a regular appointment without express, or ask for express again after recovery.${when}`;

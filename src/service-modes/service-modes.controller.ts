@@ -37,6 +37,12 @@ export class ServiceModesController {
     }));
   }
 
+  /** The global mode alone (the resource PUT /service-modes/global changes). */
+  @Get('service-modes/global')
+  async global() {
+    return modeView(await this.modes.globalMode());
+  }
+
   @Get('service-modes/:officeCode')
   async effective(@Param('officeCode') officeCode: string) {
     await this.modes.requireOffice(officeCode);

@@ -182,7 +182,7 @@ export class ServiceModesService {
         toMode: global.mode,
         expressPolicy: global.expressPolicy,
         bookingPolicy: global.bookingPolicy,
-        reason: `Override removed; follows the global mode (${global.reason})`,
+        reason: overrideRemovedReason(global.reason),
         changedBy: actor,
         changedAt: now.toISOString(),
       });
@@ -280,4 +280,11 @@ export class ServiceModesService {
     // Deferred requests no longer put their tickets ahead in the queue.
     await syncExpressFlags(manager, officeCodes);
   }
+}
+
+/** The history's reason for a removed override, quoting the global one within the column's 500 characters. */
+export function overrideRemovedReason(globalReason: string): string {
+  const opening = 'Override removed; follows the global mode (';
+  const room = 500 - opening.length - 1;
+  return `${opening}${globalReason.length > room ? `${globalReason.slice(0, room - 1)}…` : globalReason})`;
 }

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, Validate, ValidateIf, ValidateNested, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { isCalendarDate, isValidTimeZone } from '../../common/local-time';
+import { NOT_BLANK } from '../../common/validation';
 import { TIME_PATTERN } from '../slot.rules';
 
 export const OFFICE_CODE_PATTERN = /^[A-Z0-9-]{2,20}$/;
@@ -29,7 +30,7 @@ export class CreateOfficeDto {
   @IsString() @Matches(OFFICE_CODE_PATTERN, { message: 'code must match ^[A-Z0-9-]{2,20}$' })
   code: string;
 
-  @IsString() @MinLength(2) @MaxLength(120)
+  @IsString() @MinLength(2) @MaxLength(120) @Matches(NOT_BLANK, { message: 'name must not be blank' })
   name: string;
 
   @IsString() @Validate(IsIanaTimeZone)
