@@ -108,13 +108,18 @@ describe('queue: an office closes what its day leaves behind', () => {
       return { code: res.body.code as string, nik: bookingBody(office.code, slotId, n).applicant.nik, position: res.body.express.position as number };
     };
     const missedDay = await bookExpress(office.slots[0].id);
+    const unservedDay = await bookExpress(office.slots[0].id);
     const nextDay = await bookExpress(office.slots[1].id);
-    expect([missedDay.position, nextDay.position]).toEqual([1, 2]);
+    expect([missedDay.position, unservedDay.position, nextDay.position]).toEqual([1, 2, 3]);
+    t.clock.set(WIB_0900);
+    await kioskCheckIn(t, unservedDay).expect(201);
 
     t.clock.set(WIB_AFTER_MIDNIGHT);
-    expect((await closeEndedDays()).find((c) => c.officeCode === office.code)).toMatchObject({ missedAppointments: 1, expressCancelled: 1 });
-    const missedNow = await appointment(missedDay);
-    expect([missedNow.status, missedNow.express.status]).toEqual(['NO_SHOW', 'CANCELLED']);
+    expect((await closeEndedDays()).find((c) => c.officeCode === office.code)).toMatchObject({ unservedTickets: 1, missedAppointments: 1, expressCancelled: 2 });
+    for (const booking of [missedDay, unservedDay]) {
+      const now = await appointment(booking);
+      expect([now.status, now.express.status]).toEqual(['NO_SHOW', 'CANCELLED']);
+    }
     expect((await appointment(nextDay)).express).toMatchObject({ status: 'DEFERRED', position: 1 });
   });
 });

@@ -84,23 +84,25 @@ export class DayCloseService implements OnApplicationBootstrap, BeforeApplicatio
   private async closeOffice(manager: EntityManager, officeCode: string, { after, through }: DaysToClose, now: Date): Promise<DayClosed> {
     const at = now.toISOString();
     const days = [officeCode, after, through];
-    // Express requests and appointments first: they are found through tickets still WAITING.
+    // Tickets before appointments, as a counter's actions lock them (on PostgreSQL the other order could deadlock with one).
+    const unserved = await this.sql.run(`UPDATE tickets SET status = 'NO_SHOW' WHERE "officeCode" = ? AND "serviceDate" > ? AND "serviceDate" <= ? AND status = 'WAITING'`, days, manager);
+    // A CHECKED_IN appointment whose ticket is NO_SHOW is one of those: a counter's no-show moves both.
+    await this.sql.run(
+      `UPDATE appointments SET status = 'NO_SHOW', "updatedAt" = ? WHERE status = 'CHECKED_IN' AND id IN (
+         SELECT "appointmentId" FROM tickets WHERE "officeCode" = ? AND "serviceDate" > ? AND "serviceDate" <= ? AND status = 'NO_SHOW' AND "appointmentId" IS NOT NULL)`,
+      [at, ...days],
+      manager,
+    );
+    const missed = await this.sql.run(
+      `UPDATE appointments SET status = 'NO_SHOW', "updatedAt" = ? WHERE status = 'BOOKED' AND "slotId" IN (SELECT id FROM slots WHERE "officeCode" = ? AND date > ? AND date <= ?)`,
+      [at, ...days],
+      manager,
+    );
+    // Requests of those days never checked in, or whose ticket ended NO_SHOW; one at a counter (CALLED, SERVING) stays.
     const express = await this.sql.run(
       `UPDATE express_requests SET status = 'CANCELLED', "cancelledAt" = ?
         WHERE "officeCode" = ? AND "serviceDate" > ? AND "serviceDate" <= ? AND status IN ('ACTIVE', 'DEFERRED') AND "fulfilledAt" IS NULL
-          AND ("ticketId" IS NULL OR (SELECT t.status FROM tickets t WHERE t.id = express_requests."ticketId") = 'WAITING')`,
-      [at, ...days],
-      manager,
-    );
-    await this.sql.run(
-      `UPDATE appointments SET status = 'NO_SHOW', "updatedAt" = ? WHERE status = 'CHECKED_IN' AND id IN (
-         SELECT "appointmentId" FROM tickets WHERE "officeCode" = ? AND "serviceDate" > ? AND "serviceDate" <= ? AND status = 'WAITING' AND "appointmentId" IS NOT NULL)`,
-      [at, ...days],
-      manager,
-    );
-    const unserved = await this.sql.run(`UPDATE tickets SET status = 'NO_SHOW' WHERE "officeCode" = ? AND "serviceDate" > ? AND "serviceDate" <= ? AND status = 'WAITING'`, days, manager);
-    const missed = await this.sql.run(
-      `UPDATE appointments SET status = 'NO_SHOW', "updatedAt" = ? WHERE status = 'BOOKED' AND "slotId" IN (SELECT id FROM slots WHERE "officeCode" = ? AND date > ? AND date <= ?)`,
+          AND ("ticketId" IS NULL OR (SELECT t.status FROM tickets t WHERE t.id = express_requests."ticketId") = 'NO_SHOW')`,
       [at, ...days],
       manager,
     );
