@@ -1,6 +1,7 @@
 import { DayCloseService } from '../src/queue/day-close.service';
 import { bearer, bookingBody, bookFor, counterAction, createOffice, eventually, kioskCheckIn, staffOf, switchMode } from './support/fixtures';
-import { createTestApp, TestApp } from './support/test-app';
+import { createTestApp, createTestDatabase, TestApp } from './support/test-app';
+import { TestClock } from './support/test-clock';
 
 const DAY = '2030-03-04';
 const NEXT_DAY = '2030-03-05';
@@ -145,6 +146,35 @@ describe('queue: day close after a restart', () => {
       expect((await t.app.get(DayCloseService).closeEndedDays()).find((c) => c.officeCode === office.code)).toBeUndefined();
     } finally {
       await t.destroy();
+    }
+  });
+});
+
+describe('queue: day close on two instances at once', () => {
+  it('closes each ticket and appointment once, and writes one audit entry', async () => {
+    const database = await createTestDatabase();
+    const clock = new TestClock();
+    const first = await createTestApp({ database, clock });
+    const second = await createTestApp({ database, clock });
+    try {
+      clock.set(BEFORE_EVERYTHING);
+      const office = await createOffice(first, { counters: 1, slots });
+      const bookings = [];
+      for (let n = 1; n <= 8; n++) bookings.push(await bookFor(first, office.code, office.slots[0].id, n));
+      clock.set(WIB_0900);
+      for (const booking of bookings.slice(0, 5)) await kioskCheckIn(first, booking).expect(201);
+
+      clock.set(WIB_AFTER_MIDNIGHT);
+      const runs = await Promise.all([first, second, first, second].map((app) => app.app.get(DayCloseService).closeEndedDays()));
+      const mine = runs.flat().filter((c) => c.officeCode === office.code);
+      expect(mine.reduce((sum, c) => sum + c.unservedTickets, 0)).toBe(5);
+      expect(mine.reduce((sum, c) => sum + c.missedAppointments, 0)).toBe(3);
+      for (const booking of bookings) expect((await first.http.get(`/appointments/${booking.code}`).set('X-Applicant-NIK', booking.nik).expect(200)).body.status).toBe('NO_SHOW');
+      const audit = await first.http.get('/audit').query({ action: 'office.day.close', target: `office:${office.code}` }).set(bearer(await first.adminToken())).expect(200);
+      expect(audit.body).toHaveLength(1);
+    } finally {
+      await second.close();
+      await first.destroy();
     }
   });
 });
