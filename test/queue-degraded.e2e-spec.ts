@@ -88,7 +88,7 @@ describe('the front desk while core systems are degraded', () => {
     expect((await counterAction(t, staff, office.code, 1, 'call-next').expect(200)).body.number).toBe('A002');
   });
 
-  it('an express ticket served while its request is deferred leaves the release line: no place taken, not released later', async () => {
+  it('an express request still deferred when its ticket is served (or no-showed) ends there: CANCELLED, out of the release line', async () => {
     const office = await createOffice(t, { counters: 1, slots: SLOTS });
     const staff = await staffOf(t, office.code);
     t.clock.set(BEFORE_EVERYTHING);
@@ -102,14 +102,25 @@ describe('the front desk while core systems are degraded', () => {
     await counterAction(t, staff, office.code, 1, 'complete').expect(200);
 
     const servedView = (await t.http.get(`/appointments/${served.code}`).set('X-Applicant-NIK', served.nik).expect(200)).body;
-    expect(servedView.express).toEqual({ status: 'DEFERRED', requestedAt: expect.any(String) });
+    expect(servedView.express).toEqual({ status: 'CANCELLED', requestedAt: expect.any(String) });
+    // A deferred walk-in who does not come when called leaves the line too.
+    const gone = await walkIn(office.code, staff, { express: true });
+    expect([gone.status, gone.body.expressRequest.position]).toEqual([202, 1]);
+    await counterAction(t, staff, office.code, 1, 'call-next').expect(200);
+    await counterAction(t, staff, office.code, 1, 'no-show').expect(200);
     const waiting = await walkIn(office.code, staff, { express: true });
     expect([waiting.status, waiting.body.expressRequest.position]).toEqual([202, 1]);
 
+    const requests = async () =>
+      (await t.http.get('/express-requests').query({ officeCode: office.code }).set(bearer(staff)).expect(200)).body as Array<{ appointmentCode: string | null; ticketNumber: string; status: string; fulfilledAt: string | null }>;
+    expect(await requests()).toEqual([
+      expect.objectContaining({ appointmentCode: served.code, status: 'CANCELLED', fulfilledAt: expect.any(String) }),
+      expect.objectContaining({ ticketNumber: gone.body.number, status: 'CANCELLED', fulfilledAt: null }),
+      expect.objectContaining({ ticketNumber: waiting.body.number, status: 'DEFERRED' }),
+    ]);
     await recover(office.code);
-    const requests = async () => (await t.http.get('/express-requests').query({ officeCode: office.code }).set(bearer(staff)).expect(200)).body as Array<{ appointmentCode: string | null; status: string; fulfilledAt: string | null }>;
-    await eventually(async () => (await requests()).find((r) => r.appointmentCode === null)?.status === 'ACTIVE');
-    expect((await requests()).find((r) => r.appointmentCode === served.code)).toMatchObject({ status: 'DEFERRED', fulfilledAt: expect.any(String) });
+    await eventually(async () => (await requests())[2].status === 'ACTIVE');
+    expect((await requests()).map((r) => r.status)).toEqual(['CANCELLED', 'CANCELLED', 'ACTIVE']);
   });
 
   it('work completed while DEGRADED lands in reconciliation; staff resolve it', async () => {

@@ -158,7 +158,7 @@ export class AppointmentsService {
     const express =
       row.expressId === null
         ? null
-        : ({ id: Number(row.expressId), officeCode: appointment.officeCode, status: row.expressStatus, requestedAt: row.expressRequestedAt, releasedAt: row.expressReleasedAt, fulfilledAt: row.expressFulfilledAt } as ExpressRequest);
+        : ({ id: Number(row.expressId), officeCode: appointment.officeCode, status: row.expressStatus, requestedAt: row.expressRequestedAt, releasedAt: row.expressReleasedAt } as ExpressRequest);
     const ticket = row.ticketId === null ? null : await this.dataSource.manager.findOneBy(Ticket, { id: Number(row.ticketId) });
     return this.viewWith(this.dataSource.manager, appointment, slot, express, ticket);
   }
@@ -382,7 +382,6 @@ interface LookupRow extends Omit<Appointment, 'manual'> {
   expressStatus: ExpressRequest['status'];
   expressRequestedAt: string;
   expressReleasedAt: string | null;
-  expressFulfilledAt: string | null;
   ticketId: number | null;
 }
 
@@ -390,7 +389,7 @@ const LOOKUP = `
   SELECT a.id, a.code, a."officeCode", a."slotId", a."serviceType", a.status, a.nik, a."fullName", a.phone, a.email, a.manual,
          a."createdAt", a."updatedAt", s.date AS "slotDate", s.start AS "slotStart", s."end" AS "slotEnd",
          er.id AS "expressId", er.status AS "expressStatus", er."requestedAt" AS "expressRequestedAt", er."releasedAt" AS "expressReleasedAt",
-         er."fulfilledAt" AS "expressFulfilledAt", t.id AS "ticketId"
+         t.id AS "ticketId"
     FROM appointments a
     JOIN slots s ON s.id = a."slotId"
     LEFT JOIN express_requests er ON er."appointmentId" = a.id

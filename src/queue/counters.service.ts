@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { localDateOf } from '../common/local-time';
 import { uniqueViolation } from '../database/database-errors';
+import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Office } from '../offices/office.entity';
 import { ReconciliationItem } from '../reconciliation/reconciliation-item.entity';
@@ -42,6 +43,7 @@ export class CountersService {
     private readonly events: BoardEventsService,
     private readonly estimates: WaitEstimatesService,
     private readonly clock: Clock,
+    private readonly sql: Sql,
   ) {}
 
   async create(officeCode: string, number: number, actor: string): Promise<Counter> {
@@ -156,13 +158,20 @@ export class CountersService {
           this.requireMove(ticket, 'DONE');
           const mode = await this.modes.effectiveForWrite(manager, officeCode);
           changes = { status: 'DONE', completedAt: at, startedAt: ticket.startedAt ?? ticket.calledAt, completedInMode: mode.mode };
-          await manager.update(ExpressRequest, { ticketId: ticket.id }, { fulfilledAt: at });
+          // A request still DEFERRED never got its same-day processing: it ends with the service, out of the release line.
+          await this.sql.run(
+            `UPDATE express_requests SET "fulfilledAt" = ?, "cancelledAt" = CASE WHEN status = 'DEFERRED' THEN ? ELSE "cancelledAt" END,
+               status = CASE WHEN status = 'DEFERRED' THEN 'CANCELLED' ELSE status END WHERE "ticketId" = ?`,
+            [at, at, ticket.id],
+            manager,
+          );
           if (needsReconciliation(ticket.manual, mode.mode)) await this.queueForReconciliation(manager, ticket, at);
           break;
         }
         case 'no-show':
           this.requireMove(ticket, 'NO_SHOW');
           changes = { status: 'NO_SHOW' };
+          await manager.update(ExpressRequest, { ticketId: ticket.id, status: 'DEFERRED' }, { status: 'CANCELLED', cancelledAt: at });
           break;
       }
       const updated = await manager.update(Ticket, { id: ticket.id, status: ticket.status }, changes);

@@ -96,8 +96,7 @@ export class ExpressReleaseService implements OnApplicationBootstrap, BeforeAppl
       const degradedOverrides = overrides.filter((r) => r.mode === 'DEGRADED').map((r) => r.scope);
       const normalOverrides = overrides.filter((r) => r.mode === 'NORMAL').map((r) => r.scope);
 
-      // A request whose ticket was served while it was deferred is done: releasing it would claim a same-day service after the fact.
-      let query = manager.createQueryBuilder(ExpressRequest, 'er').where('er.status = :status AND er.fulfilledAt IS NULL', { status: 'DEFERRED' });
+      let query = manager.createQueryBuilder(ExpressRequest, 'er').where('er.status = :status', { status: 'DEFERRED' });
       if (global.mode === 'NORMAL') {
         if (degradedOverrides.length) query = query.andWhere('er.officeCode NOT IN (:...degraded)', { degraded: degradedOverrides });
       } else {
@@ -128,8 +127,9 @@ export class ExpressReleaseService implements OnApplicationBootstrap, BeforeAppl
         ? new Set((await manager.find(Ticket, { select: { id: true }, where: { id: In(ticketIds), status: 'NO_SHOW' } })).map((t) => t.id))
         : new Set<number>();
       const now = this.clock.now().toISOString();
+      // And one served while deferred (counters end those at once; this catches rows from before they did).
       const cancelIds = batch
-        .filter((r) => (r.appointmentId !== null && gone.has(r.appointmentId)) || (r.ticketId !== null && noShowTickets.has(r.ticketId)))
+        .filter((r) => (r.appointmentId !== null && gone.has(r.appointmentId)) || (r.ticketId !== null && noShowTickets.has(r.ticketId)) || r.fulfilledAt !== null)
         .map((r) => r.id);
       const releaseIds = batch.filter((r) => !cancelIds.includes(r.id)).map((r) => r.id);
       let changed = 0;

@@ -24,15 +24,12 @@ export function expressView(request: ExpressRequest, position?: number): Express
 export class ExpressRequestsService {
   constructor(@InjectRepository(ExpressRequest) private readonly requests: Repository<ExpressRequest>) {}
 
-  /**
-   * 1-based place of a DEFERRED request in its office's release order. One whose ticket was served
-   * meanwhile (by hand, while deferred) is out of the line: it has no place and takes none.
-   */
+  /** 1-based place of a DEFERRED request in its office's release order. */
   async positionOf(request: ExpressRequest, manager?: EntityManager): Promise<number | undefined> {
-    if (request.status !== 'DEFERRED' || request.fulfilledAt) return undefined;
+    if (request.status !== 'DEFERRED') return undefined;
     const ahead = await (manager ?? this.requests.manager)
       .createQueryBuilder(ExpressRequest, 'er')
-      .where('er.officeCode = :office AND er.status = :status AND er.fulfilledAt IS NULL', { office: request.officeCode, status: 'DEFERRED' })
+      .where('er.officeCode = :office AND er.status = :status', { office: request.officeCode, status: 'DEFERRED' })
       .andWhere('(er.requestedAt < :at OR (er.requestedAt = :at AND er.id < :id))', { at: request.requestedAt, id: request.id })
       .getCount();
     return ahead + 1;
@@ -60,7 +57,7 @@ export class ExpressRequestsService {
       const status = row.er_status as ExpressStatus;
       const office = row.er_officeCode as string;
       let position: number | undefined;
-      if (status === 'DEFERRED' && filter.status === 'DEFERRED' && !row.er_fulfilledAt) {
+      if (status === 'DEFERRED' && filter.status === 'DEFERRED') {
         position = (positions.get(office) ?? 0) + 1;
         positions.set(office, position);
       }
