@@ -123,6 +123,30 @@ describe('queue: an office closes what its day leaves behind', () => {
     }
     expect((await appointment(nextDay)).express).toMatchObject({ status: 'DEFERRED', position: 1 });
   });
+
+  it('a ticket of a closed day that commits late (a write begun just before midnight) is closed the next night', async () => {
+    const { office, staff } = await officeWithBookings(0);
+    t.clock.set(WIB_AFTER_MIDNIGHT);
+    await closeEndedDays();
+    // The walk-in read its clock before midnight and committed after the close had looked.
+    t.clock.set(WIB_BEFORE_MIDNIGHT);
+    const late = await t.http.post(`/offices/${office.code}/walk-ins`).set(bearer(staff)).send({ serviceType: 'NEW', applicant: { nik: '3174010101850999', fullName: 'Warga Terlambat', phone: '081234567890' } }).expect(201);
+    expect(late.body.serviceDate).toBe(DAY);
+
+    t.clock.set('2030-03-05T17:05:00.000Z'); // 00:05 WIB on the day after NEXT_DAY
+    expect((await closeEndedDays()).find((c) => c.officeCode === office.code)).toMatchObject({ through: NEXT_DAY, unservedTickets: 1 });
+  });
+
+  it('closes a long history a month at a time', async () => {
+    const { office, bookings } = await officeWithBookings(1);
+    t.clock.set(WIB_0900);
+    await kioskCheckIn(t, bookings[0]).expect(201);
+    t.clock.set('2030-05-20T02:00:00.000Z');
+    const closes = (await closeEndedDays()).filter((c) => c.officeCode === office.code);
+    expect(closes.map((c) => c.through)).toEqual(['2030-03-31', '2030-05-01', '2030-05-19']);
+    expect(closes.reduce((sum, c) => sum + c.unservedTickets, 0)).toBe(1);
+    expect((await appointment(bookings[0])).status).toBe('NO_SHOW');
+  });
 });
 
 describe('queue: day close after a restart', () => {

@@ -69,14 +69,29 @@ export class DayCloseService implements OnApplicationBootstrap, BeforeApplicatio
       .finally(() => (this.running = null));
   }
 
-  /** Closes every office's ended days not closed yet: one short write per office that has any. */
+  /**
+   * Closes every office's ended days not closed yet: one short write per stretch of days, and only
+   * for offices with any. One office failing is logged and does not hold up the others.
+   */
   async closeEndedDays(): Promise<DayClosed[]> {
     const now = this.clock.now();
-    const offices = await this.sql.all<{ code: string; timeZone: string; closedThrough: string | null }>(`SELECT code, "timeZone", "closedThrough" FROM offices`, []);
+    const offices = await this.sql.all<{ code: string; timeZone: string; createdAt: string; closedThrough: string | null }>(
+      `SELECT code, "timeZone", "createdAt", "closedThrough" FROM offices`,
+      [],
+    );
     const closed: DayClosed[] = [];
     for (const office of offices) {
-      const days = daysToClose(office.closedThrough, localDateOf(now, office.timeZone));
-      if (days) closed.push(await this.db.write((manager) => this.closeOffice(manager, office.code, days, now)));
+      const today = localDateOf(now, office.timeZone);
+      const createdOn = localDateOf(new Date(office.createdAt), office.timeZone);
+      try {
+        let closedThrough = office.closedThrough;
+        for (let days = daysToClose(closedThrough, createdOn, today); days; days = daysToClose(closedThrough, createdOn, today)) {
+          closed.push(await this.db.write((manager) => this.closeOffice(manager, office.code, days!, now)));
+          closedThrough = days.through;
+        }
+      } catch (error) {
+        this.logger.error(`closing the ended days of office ${office.code} failed: ${(error as Error).message}`);
+      }
     }
     return closed;
   }
@@ -98,12 +113,16 @@ export class DayCloseService implements OnApplicationBootstrap, BeforeApplicatio
       [at, ...days],
       manager,
     );
-    // Requests of those days never checked in, or whose ticket ended NO_SHOW; one at a counter (CALLED, SERVING) stays.
+    // Their express requests: those of the tickets just closed (and of any no-show of those days), and
+    // those of the missed appointments. One at a counter (CALLED, SERVING) stays. Found through the
+    // tickets' and appointments' own indexes, not by walking every request the office ever had.
     const express = await this.sql.run(
       `UPDATE express_requests SET status = 'CANCELLED', "cancelledAt" = ?
-        WHERE "officeCode" = ? AND "serviceDate" > ? AND "serviceDate" <= ? AND status IN ('ACTIVE', 'DEFERRED') AND "fulfilledAt" IS NULL
-          AND ("ticketId" IS NULL OR (SELECT t.status FROM tickets t WHERE t.id = express_requests."ticketId") = 'NO_SHOW')`,
-      [at, ...days],
+        WHERE status IN ('ACTIVE', 'DEFERRED') AND "fulfilledAt" IS NULL AND (
+          "ticketId" IN (SELECT id FROM tickets WHERE "officeCode" = ? AND "serviceDate" > ? AND "serviceDate" <= ? AND status = 'NO_SHOW')
+          OR "appointmentId" IN (SELECT a.id FROM slots s JOIN appointments a ON a."slotId" = s.id
+                                  WHERE s."officeCode" = ? AND s.date > ? AND s.date <= ? AND a.status = 'NO_SHOW'))`,
+      [at, ...days, ...days],
       manager,
     );
     await this.sql.run(`UPDATE offices SET "closedThrough" = ? WHERE code = ? AND ("closedThrough" IS NULL OR "closedThrough" < ?)`, [through, officeCode, through], manager);
