@@ -142,6 +142,7 @@ describe('foundation: error bodies, limits and headers', () => {
     const res = await t.http.get(path);
     expect(res.status).toBe(status);
     expectErrorBody(res.body, status, 'VALIDATION_FAILED');
+    expect(detailFields(res.body)).toEqual(['url']);
     expectNoInternals(res.text);
     expect(res.text).not.toContain('AAAA');
     expect(res.headers['content-type']).toMatch(/application\/json/);

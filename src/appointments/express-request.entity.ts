@@ -8,6 +8,8 @@ export type ExpressStatus = 'ACTIVE' | 'DEFERRED' | 'CANCELLED';
  */
 @Entity('express_requests')
 @Index('IDX_express_office_status', ['officeCode', 'status', 'requestedAt'])
+// The releaser's look for DEFERRED requests of every office (migration ExpressReleaseIndex).
+@Index('IDX_express_status_requested', ['status', 'requestedAt'])
 export class ExpressRequest {
   @PrimaryGeneratedColumn()
   id: number;

@@ -17,7 +17,6 @@ const CODE_FOR_HTTP_STATUS: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE',
-  414: 'VALIDATION_FAILED',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
@@ -70,8 +69,11 @@ export function toErrorBody(error: unknown): { body: ErrorBody; retryAfterSecond
     if (fst.code.includes('JSON') || fst.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
       return { body: { statusCode: 400, code: 'MALFORMED_JSON', message: FRIENDLY.MALFORMED_JSON! } };
     }
+    const refusal = ROUTER_REFUSALS[fst.code];
+    // Like every VALIDATION_FAILED, with the field at fault: here the address itself.
+    if (refusal) return { body: { statusCode: fst.statusCode, code: 'VALIDATION_FAILED', message: refusal, details: [{ field: 'url', problems: [refusal] }] } };
     const code = CODE_FOR_HTTP_STATUS[fst.statusCode] ?? 'VALIDATION_FAILED';
-    return { body: { statusCode: fst.statusCode, code, message: FRIENDLY[code] ?? ROUTER_REFUSALS[fst.code] ?? 'The request could not be understood.' } };
+    return { body: { statusCode: fst.statusCode, code, message: FRIENDLY[code] ?? 'The request could not be understood.' } };
   }
   return { body: { statusCode: 500, code: 'INTERNAL', message: FRIENDLY.INTERNAL! } };
 }
