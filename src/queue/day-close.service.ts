@@ -115,10 +115,11 @@ export class DayCloseService implements OnApplicationBootstrap, BeforeApplicatio
     );
     // Their express requests: those of the tickets just closed (and of any no-show of those days), and
     // those of the missed appointments. One at a counter (CALLED, SERVING) stays. Found through the
-    // tickets' and appointments' own indexes, not by walking every request the office ever had.
+    // tickets' and appointments' own indexes, not by walking every request the office ever had
+    // (`<> 'CANCELLED'`, not `IN ('ACTIVE', 'DEFERRED')`: SQLite would walk the status index instead).
     const express = await this.sql.run(
       `UPDATE express_requests SET status = 'CANCELLED', "cancelledAt" = ?
-        WHERE status IN ('ACTIVE', 'DEFERRED') AND "fulfilledAt" IS NULL AND (
+        WHERE status <> 'CANCELLED' AND "fulfilledAt" IS NULL AND (
           "ticketId" IN (SELECT id FROM tickets WHERE "officeCode" = ? AND "serviceDate" > ? AND "serviceDate" <= ? AND status = 'NO_SHOW')
           OR "appointmentId" IN (SELECT a.id FROM slots s JOIN appointments a ON a."slotId" = s.id
                                   WHERE s."officeCode" = ? AND s.date > ? AND s.date <= ? AND a.status = 'NO_SHOW'))`,
