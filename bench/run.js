@@ -3,7 +3,7 @@
  * Load benchmark: the built app on a fresh SQLite database against a bare NestJS-on-Fastify hello
  * server, both driven by autocannon in the same run, alternating, several rounds. Prints one table
  * with each project figure as a ratio to bare hello, the stampede outcome, and how throughput holds
- * up as the database fills (also medians of the rounds, each run beside a hello run).
+ * up as the database fills (an empty and a preloaded database behind two apps, taken in turn).
  *
  *   npm run bench                        # defaults: 3 rounds × 5 s, 50 connections, 200k preload
  *   npm run bench -- --preload 1000000 --rounds 5 --duration 10
@@ -30,6 +30,8 @@ const ONLY = args.only ? args.only.split(',') : null;
 const PROFILE_DIR = args.profile;
 const APP_PORT = 4100;
 const HELLO_PORT = 4101;
+/** The two apps of the scaling part: an empty database and a full one. */
+const SCALING_PORTS = [4102, 4103];
 const APP = `http://127.0.0.1:${APP_PORT}`;
 const ADMIN = { username: 'admin', password: 'bench-admin-password' };
 
@@ -70,14 +72,14 @@ function waitFor(child, url, timeoutMs = 30000) {
   });
 }
 
-async function startApp(dbPath) {
-  await assertPortFree(APP_PORT);
+async function startApp(dbPath, port = APP_PORT) {
+  await assertPortFree(port);
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      PORT: String(APP_PORT),
+      PORT: String(port),
       DB_TYPE: 'sqlite',
       DB_PATH: dbPath,
       JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
@@ -91,7 +93,8 @@ async function startApp(dbPath) {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitFor(child, `${APP}/health`);
+  await waitFor(child, `http://127.0.0.1:${port}/health`);
+  servers.set(String(port), child.pid);
   return child;
 }
 
@@ -105,8 +108,8 @@ async function startHello() {
 // ---------------------------------------------------------------------------------------------
 // setup through the public API
 
-async function api(method, path, body, token) {
-  const res = await fetch(`${APP}${path}`, {
+async function api(method, path, body, token, base = APP) {
+  const res = await fetch(`${base}${path}`, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -235,7 +238,7 @@ function summary(result) {
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, cpu: result.serverCpu };
 }
 
-function scenarios(state) {
+function scenarios(state, base = APP) {
   let booked = 0;
   let looked = 0;
   let checkedIn = 0;
@@ -245,7 +248,7 @@ function scenarios(state) {
   const auth = { authorization: `Bearer ${state.token}` };
   const staff = { ...json, ...auth };
   const cycle = (officeCode) => ({
-    url: APP,
+    url: base,
     requests: [
       {
         method: 'POST',
@@ -263,7 +266,7 @@ function scenarios(state) {
   return {
     hello: () => ({ url: `http://127.0.0.1:${HELLO_PORT}/` }),
     booking: (officeCode = 'BENCH', slotIds = state.slotIds) => ({
-      url: APP,
+      url: base,
       requests: [
         {
           method: 'POST',
@@ -281,7 +284,7 @@ function scenarios(state) {
       ],
     }),
     lookup: () => ({
-      url: APP,
+      url: base,
       requests: [
         {
           method: 'GET',
@@ -293,7 +296,7 @@ function scenarios(state) {
       ],
     }),
     'check-in': () => ({
-      url: APP,
+      url: base,
       requests: [
         {
           method: 'POST',
@@ -306,7 +309,7 @@ function scenarios(state) {
       ],
     }),
     cycle,
-    board: () => ({ url: `${APP}/offices/BENCH-Q10/board` }),
+    board: () => ({ url: `${base}/offices/BENCH-Q10/board` }),
   };
 }
 
@@ -362,6 +365,59 @@ async function stampede(slot) {
   return counts;
 }
 
+/**
+ * Booking and look-up on an empty and on a full database. Empty and full used to be one database
+ * before and after the preload, measured minutes apart, so the host's drift (a bare hello run here
+ * moves by a third within minutes) fell between them: one run gave 0.75 for look-ups whose raw
+ * figures had risen. Now two apps run side by side on two fresh databases with the same office
+ * and slots, one preloaded, and each round measures one and then the other (in alternating order),
+ * so the drift falls on both alike; the ratio is the median of the rounds' full ÷ empty.
+ */
+async function scalingRuns(folder) {
+  const sides = {};
+  let preloadSeconds = 0;
+  for (const [side, port] of [['empty', SCALING_PORTS[0]], ['full', SCALING_PORTS[1]]]) {
+    const dbPath = join(folder, `${side}.sqlite`);
+    const child = await startApp(dbPath, port);
+    const base = `http://127.0.0.1:${port}`;
+    const token = (await api('POST', '/auth/login', ADMIN, undefined, base)).accessToken;
+    await api('POST', '/offices', { code: 'BENCH-FULL', name: 'Bench full', timeZone: 'Asia/Jakarta', dailyExpressQuota: 1000 }, token, base);
+    const slotIds = [];
+    for (let day = 100; day < 100 + 20 * 50; day += 50) {
+      const slots = [];
+      for (let d = day; d < day + 50; d++) for (let m = 7 * 60; m < 17 * 60; m += 30) slots.push({ date: localDate(7, d), start: hhmm(m), end: hhmm(m + 30), capacity: 10000 });
+      slotIds.push(...(await api('POST', '/offices/BENCH-FULL/slots', { slots }, token, base)).map((x) => x.id));
+    }
+    const db = new sqlite3.Database(dbPath);
+    await run(db, 'PRAGMA busy_timeout = 10000');
+    if (side === 'full') {
+      const started = Date.now();
+      await preloadBookings(db, PRELOAD);
+      // A bulk load leaves its pages in the WAL; fold them into the database file, as the app's own
+      // checkpoints would over the next minutes, so the figures are the full database's, not the load's.
+      await run(db, 'PRAGMA wal_checkpoint(TRUNCATE)');
+      preloadSeconds = (Date.now() - started) / 1000;
+    }
+    db.close();
+    const state = { token, lookups: [] };
+    const plans = scenarios(state, base);
+    sides[side] = { child, booking: () => plans.booking('BENCH-FULL', slotIds), lookup: plans.lookup, runs: { booking: [], lookup: [] } };
+    // Warm each app (JIT, caches), and give its look-ups some bookings to find.
+    await cannon({ ...sides[side].booking(), duration: 2 });
+  }
+  try {
+    for (const scenario of ['booking', 'lookup']) {
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 === 0 ? ['empty', 'full'] : ['full', 'empty'];
+        for (const side of order) sides[side].runs[scenario].push(summary(await cannon(sides[side][scenario]())));
+      }
+    }
+  } finally {
+    for (const side of Object.values(sides)) side.child.kill('SIGTERM');
+  }
+  return { empty: sides.empty.runs, full: sides.full.runs, preloadSeconds };
+}
+
 async function main() {
   const folder = mkdtempSync(join(tmpdir(), 'passport-queue-bench-'));
   const dbPath = join(folder, 'bench.sqlite');
@@ -370,7 +426,6 @@ async function main() {
   const hello = await startHello();
   const app = await startApp(dbPath);
   servers.set(String(HELLO_PORT), hello.pid);
-  servers.set(String(APP_PORT), app.pid);
   const db = new sqlite3.Database(dbPath);
   await run(db, 'PRAGMA busy_timeout = 10000');
   try {
@@ -408,37 +463,8 @@ async function main() {
     }
     if (ONLY && !ONLY.includes('scaling')) return;
 
-    // Cost as the work grows.
-    const token = state.token;
-    await api('POST', '/offices', { code: 'BENCH-FULL', name: 'Bench full', timeZone: 'Asia/Jakarta', dailyExpressQuota: 1000 }, token);
-    const fullSlots = [];
-    for (let day = 100; day < 100 + 20 * 50; day += 50) {
-      const slots = [];
-      for (let d = day; d < day + 50; d++) for (let m = 7 * 60; m < 17 * 60; m += 30) slots.push({ date: localDate(7, d), start: hhmm(m), end: hhmm(m + 30), capacity: 10000 });
-      fullSlots.push(...(await api('POST', '/offices/BENCH-FULL/slots', { slots }, token)).map((x) => x.id));
-    }
-    // Empty and full cannot take turns (the preload lies between them), and a 5 s run of the same
-    // scenario moves by a third here as the host's load drifts. So each run is paired with a bare
-    // hello run just before it, as in the throughput table, and the ratio compares the two states'
-    // median project ÷ hello figures.
-    const rounds = async (plan) => {
-      const runs = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const hello = summary(await cannon(s.hello()));
-        runs.push({ ...summary(await cannon(plan())), hello: hello.rps });
-      }
-      return runs;
-    };
-    const empty = { booking: await rounds(() => s.booking('BENCH-FULL', fullSlots)), lookup: await rounds(s.lookup) };
-    const started = Date.now();
-    await preloadBookings(db, PRELOAD);
-    // A bulk load leaves its pages in the WAL; fold them into the database file, as the app's own
-    // checkpoints would over the next minutes, so the figures are the full database's, not the load's.
-    await run(db, 'PRAGMA wal_checkpoint(TRUNCATE)');
-    const preloadSeconds = (Date.now() - started) / 1000;
-    const full = { booking: await rounds(() => s.booking('BENCH-FULL', fullSlots)), lookup: await rounds(s.lookup) };
-    // The two queues in turn, after a warm-up (with --only scaling nothing has run the cycle yet),
-    // so that the machine's drift falls on both alike; the ratio is the median of the rounds' ratios.
+    // Cost as the work grows: the same office and slots on two fresh databases, one of them
+    // preloaded, each behind its own app, measured in turn (see scalingRuns).
     await cannon({ ...s.cycle('BENCH-Q10'), duration: 2 });
     const q10 = [];
     const q10k = [];
@@ -446,13 +472,13 @@ async function main() {
       q10.push(summary(await cannon(s.cycle('BENCH-Q10'))));
       q10k.push(summary(await cannon(s.cycle('BENCH-Q10K'))));
     }
-    const relative = (runs) => median(runs.map((r) => r.rps / r.hello));
-    const ratioOf = (after, before) => relative(after) / relative(before);
-    printTable(`Scaling (${PRELOAD.toLocaleString('en')} bookings preloaded in ${preloadSeconds.toFixed(1)} s; medians of ${ROUNDS} rounds; booking and lookup ratio = (full ÷ bare hello) ÷ (empty ÷ bare hello), each run beside a hello run; cycle ratio = 10,000 ÷ 10 waiting, taken in turn; target ≥ 0.8)`, [
+    const { empty, full, preloadSeconds } = await scalingRuns(folder);
+    const ratioOf = (side) => median(full[side].map((r, i) => r.rps / empty[side][i].rps));
+    printTable(`Scaling (${PRELOAD.toLocaleString('en')} bookings preloaded in ${preloadSeconds.toFixed(1)} s; medians of ${ROUNDS} rounds; booking and lookup: a fresh database and the same one preloaded, each behind its own app, taken in turn, ratio = full ÷ empty; cycle: 10,000 ÷ 10 waiting, taken in turn; target ≥ 0.8)`, [
       { name: 'booking, empty database', ...combine(empty.booking) },
-      { name: `booking, +${PRELOAD} bookings`, ...combine(full.booking), ratio: ratioOf(full.booking, empty.booking), target: '≥ 0.8' },
+      { name: `booking, +${PRELOAD} bookings`, ...combine(full.booking), ratio: ratioOf('booking'), target: '≥ 0.8' },
       { name: 'lookup, empty database', ...combine(empty.lookup) },
-      { name: `lookup, +${PRELOAD} bookings`, ...combine(full.lookup), ratio: ratioOf(full.lookup, empty.lookup), target: '≥ 0.8' },
+      { name: `lookup, +${PRELOAD} bookings`, ...combine(full.lookup), ratio: ratioOf('lookup'), target: '≥ 0.8' },
       { name: 'cycle, 10 waiting', ...combine(q10) },
       { name: 'cycle, 10,000 waiting', ...combine(q10k), ratio: median(q10k.map((r, i) => r.rps / q10[i].rps)), target: '≥ 0.8' },
     ]);
