@@ -163,6 +163,16 @@ describe('service modes API', () => {
       const stale = await switchMode(t, admin, A, { mode: 'NORMAL' }, `"${first.body.version}"`).expect(412);
       expect(stale.body.code).toBe('VERSION_CONFLICT');
     });
+
+    it('an office without an override: the version it shows (the global one) is 412 saying to send "0"; "0" creates the override', async () => {
+      const office = (await createOffice(t, { code: 'API-NOOVR' })).code;
+      const shown = (await t.http.get(`/service-modes/${office}`).expect(200)).body;
+      expect(shown.scope).toBe('global');
+      const refused = await switchMode(t, admin, office, { mode: 'DEGRADED' }, `"${shown.version}"`).expect(412);
+      expect(refused.body).toMatchObject({ code: 'VERSION_CONFLICT', message: expect.stringContaining('If-Match: "0"') });
+      expect((await switchMode(t, admin, office, { mode: 'DEGRADED' }, '"0"').expect(200)).body).toMatchObject({ scope: office, mode: 'DEGRADED' });
+      await t.http.delete(`/service-modes/offices/${office}`).set(bearer(admin)).expect(200);
+    });
   });
 
   describe('the global mode', () => {

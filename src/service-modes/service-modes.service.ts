@@ -155,6 +155,10 @@ export class ServiceModesService {
     const result = await this.db.write(async (manager) => {
       await this.lockOffice(manager, officeCode);
       const override = await manager.findOneBy(ServiceMode, { scope: officeCode });
+      if (!override && expectedVersion !== undefined && expectedVersion !== 0) {
+        // The version a client sees for an office without an override is the global mode's: say what to send instead.
+        throw new DomainError('VERSION_CONFLICT', `Office ${officeCode} has no override of its own (it follows the global mode): send If-Match: "0" to create one, or no If-Match.`);
+      }
       this.checkVersion(override?.version ?? 0, expectedVersion);
       const before = override ?? (await this.globalMode(manager));
       const next = await this.writeMode(manager, officeCode, override, input, actor, before.mode);
