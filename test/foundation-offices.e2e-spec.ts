@@ -132,6 +132,20 @@ describe('foundation: offices, counters and slots', () => {
       expect(res.body).toEqual([expect.objectContaining({ id: expect.any(Number), date: day, start: '08:00', end: '08:30', capacity: 4, booked: 0, available: 4 })]);
     });
 
+    it("refuses a slot on a day that is over in the office's own time zone, and stores none of the request", async () => {
+      t.clock.set('2031-06-01T16:30:00.000Z'); // 23:30 on 1 June in Jakarta, 01:30 on 2 June in Jayapura
+      try {
+        const late = { date: '2031-06-01', start: '08:00', end: '08:30', capacity: 1 };
+        expect((await postSlots('SLOTS', late)).status).toBe(201);
+        const refused = await postSlots('SLOTS-WIT', { slots: [{ ...late, date: '2031-06-02' }, late] });
+        expectErrorBody(refused.body, 400, 'VALIDATION_FAILED');
+        expect(detailFields(refused.body)).toEqual(['slots.1.date']);
+        expect((await t.http.get('/offices/SLOTS-WIT/slots').query({ date: '2031-06-02' }).expect(200)).body).toEqual([]);
+      } finally {
+        t.clock.useRealTime();
+      }
+    });
+
     it('creates many slots in one request, adjacent ones included', async () => {
       const res = await postSlots('SLOTS', {
         slots: [

@@ -232,6 +232,7 @@ describe('kiosk check-ins arriving together', () => {
 
     it('answers a burst with places in today’s queue only, none of them counted one at a time', async () => {
       const yesterday = { date: '2030-03-03', start: '09:00', end: '09:30', capacity: 5 };
+      t.clock.set(BEFORE_EVERYTHING); // slots are made before their days
       const office = await createOffice(t, { slots: [yesterday, slot0900] });
       const staff = await staffOf(t, office.code);
       const slotOn = (date: string) => office.slots.find((s) => s.date === date)!;
@@ -311,6 +312,7 @@ describe('kiosk check-ins arriving together', () => {
     });
 
     it('is rebuilt from the tickets when its migration runs on a database that already has a queue', async () => {
+      t.clock.set(BEFORE_EVERYTHING); // slots are made before their days
       const office = await createOffice(t, { counters: 1, slots: [slot0900] });
       const bookings = await bookMany(office.code, office.slots[0].id, 4);
       t.clock.set(NINE_WIB);
@@ -337,6 +339,7 @@ describe('kiosk check-ins arriving together', () => {
       ['the tickets INSERT fails after the day’s numbers were taken', ['INSERT INTO tickets'], 'error' as const],
       ['the tickets INSERT writes another number of rows than decided', ['INSERT INTO tickets'], 'count' as const],
     ])('%s: every check-in is still answered, one at a time, with numbers from A001 and no gap', async (_, parts, how) => {
+      t.clock.set(BEFORE_EVERYTHING); // slots are made before their days
       const office = await createOffice(t, { slots: [slot0900] });
       const bookings = await bookMany(office.code, office.slots[0].id, 20);
       t.clock.set(NINE_WIB);

@@ -21,6 +21,8 @@ describe('check-in', () => {
   beforeAll(async () => {
     t = await createTestApp();
   });
+  // Offices and slots are made before the day each test then moves to (a slot cannot be on a day that is over).
+  beforeEach(() => t.clock.set(BEFORE_EVERYTHING));
   afterAll(() => t.destroy());
 
   async function bookAt(officeCode: string, slotId: number) {

@@ -79,6 +79,13 @@ export class OfficesService {
       // both pass the overlap check; SQLite's write queue already does that.
       const office = await this.db.lockForUpdate(manager.createQueryBuilder(Office, 'o').where('o.code = :code', { code: officeCode })).getOne();
       if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+      // A slot on a day already over could never be booked: an admin's typo, not a slot.
+      const today = localDateOf(this.clock.now(), office.timeZone);
+      const past = inputs.findIndex((input) => input.date < today);
+      if (past >= 0) {
+        const field = inputs.length > 1 ? `slots.${past}.date` : 'date';
+        throw new DomainError('VALIDATION_FAILED', `A slot cannot be on a day that is over (today is ${today}, office time).`, { details: [{ field, problems: ['date must be today or later (office time)'] }] });
+      }
       const dates = [...new Set(inputs.map((s) => s.date))];
       const existing = await manager.createQueryBuilder(Slot, 's').where('s.officeCode = :officeCode', { officeCode }).andWhere('s.date IN (:...dates)', { dates }).getMany();
       const overlap = findOverlap(existing, inputs);
