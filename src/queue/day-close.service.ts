@@ -126,6 +126,10 @@ export class DayCloseService implements OnApplicationBootstrap, BeforeApplicatio
       [at, ...days, ...days],
       manager,
     );
+    if (!this.sql.isPostgres) {
+      // The kept waiting counts (SQLite's check-in positions) of closed days are all 0 now: one row less per office-day.
+      await this.sql.run(`DELETE FROM waiting_counts WHERE "officeCode" = ? AND "serviceDate" > ? AND "serviceDate" <= ? AND waiting = 0`, days, manager);
+    }
     await this.sql.run(`UPDATE offices SET "closedThrough" = ? WHERE code = ? AND ("closedThrough" IS NULL OR "closedThrough" < ?)`, [through, officeCode, through], manager);
     const result = { officeCode, through, unservedTickets: unserved.changes, missedAppointments: missed.changes, expressCancelled: express.changes };
     if (unserved.changes > 0 || missed.changes > 0 || express.changes > 0) {
