@@ -1,4 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
+import { DataSource } from 'typeorm';
+import { Sql } from '../src/database/sql';
 import { bearer, createOffice, detailFields, expectErrorBody, staffOf } from './support/fixtures';
 import { ADMIN, createTestApp, TestApp } from './support/test-app';
 
@@ -123,6 +125,30 @@ describe('foundation: accounts, login and guards', () => {
       const users = await t.http.get('/users').set(bearer(token));
       expect(users.body.filter((u: { username: string }) => u.username === 'racer')).toHaveLength(1);
     });
+
+    it('keeps one account per name whatever its case: it signs in in any case, shown as typed, and a name differing only in case is taken', async () => {
+      const token = await t.adminToken();
+      await t.http.post('/users').set(bearer(token)).send({ username: 'Siti.Rahma', password: 'staff-password-1234', role: 'STAFF', officeCode: officeA }).expect(201);
+      for (const username of ['siti.rahma', 'SITI.RAHMA', 'Siti.Rahma']) {
+        const login = await t.http.post('/auth/login').send({ username, password: 'staff-password-1234' });
+        expect([username, login.status, login.body.officeCode]).toEqual([username, 200, officeA]);
+      }
+      const taken = await t.http.post('/users').set(bearer(token)).send({ username: 'siti.RAHMA', password: 'another-password-1234', role: 'STAFF', officeCode: officeB });
+      expect([taken.status, taken.body.code]).toEqual([409, 'USERNAME_TAKEN']);
+
+      // Two admins creating the same person at once, in different cases: one account.
+      const bodies = ['Case.Racer', 'case.racer'].map((username) => ({ username, password: 'a-good-long-password', role: 'ADMIN' }));
+      const results = await Promise.all(bodies.map((body) => t.http.post('/users').set(bearer(token)).send(body)));
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+      const users = (await t.http.get('/users').set(bearer(token)).expect(200)).body as { username: string }[];
+      expect(users.filter((u) => u.username.toLowerCase() === 'case.racer')).toHaveLength(1);
+      expect(users.map((u) => u.username)).toContain('Siti.Rahma');
+
+      // The database itself refuses a second one, whoever writes it.
+      const insert = (username: string) =>
+        t.app.get(Sql).run(`INSERT INTO users (username, "passwordHash", role, "officeCode", "createdAt") VALUES (?, 'x', 'ADMIN', NULL, ?)`, [username, new Date().toISOString()]);
+      await expect(insert('SITI.rahma')).rejects.toThrow();
+    });
   });
 
   describe('guards', () => {
@@ -243,5 +269,39 @@ describe('auth details', () => {
     expect(res.body.code).toBe('VALIDATION_FAILED');
     const users = await t.http.get('/users').set('Authorization', `Bearer ${await t.adminToken()}`).expect(200);
     expect(users.body.map((u: { username: string }) => u.username)).not.toContain('admin-with-office');
+  });
+});
+
+describe('auth: the migration that makes usernames ignore case', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.destroy());
+
+  it('stops with the clashing names, changing nothing, when a database holds two accounts differing only in case', async () => {
+    const dataSource = t.app.get(DataSource);
+    const sql = t.app.get(Sql);
+    // Read from the catalogue: TypeORM leaves expression indexes out of its table descriptions on PostgreSQL.
+    const indexes = async () =>
+      (
+        await sql.all<{ name: string }>(
+          sql.isPostgres ? `SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'users'` : `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'`,
+          [],
+        )
+      ).map((index) => index.name);
+    await dataSource.undoLastMigration();
+    expect(await indexes()).not.toContain('IDX_users_username_folded');
+
+    const insert = (username: string) => sql.run(`INSERT INTO users (username, "passwordHash", role, "officeCode", "createdAt") VALUES (?, 'x', 'ADMIN', NULL, ?)`, [username, new Date().toISOString()]);
+    await insert('Dewi');
+    await insert('dewi');
+    await expect(dataSource.runMigrations()).rejects.toThrow('These usernames exist more than once in different cases: dewi.');
+    expect(await indexes()).not.toContain('IDX_users_username_folded');
+
+    await sql.run(`UPDATE users SET username = 'dewi.2' WHERE username = 'dewi'`, []);
+    await dataSource.runMigrations();
+    expect(await indexes()).toContain('IDX_users_username_folded');
+    await t.http.post('/auth/login').send({ username: 'DEWI', password: 'anything-at-all' }).expect(401);
   });
 });

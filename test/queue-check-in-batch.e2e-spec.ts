@@ -321,7 +321,7 @@ describe('kiosk check-ins arriving together', () => {
 
       // Back to before the migration that made the count (and any after it), then forward again.
       const countExists = async () => (await dataSource.query(`SELECT name FROM sqlite_master WHERE name LIKE '%waiting%'`)).length > 0;
-      for (let undone = 0; undone < 5 && (await countExists()); undone++) await dataSource.undoLastMigration();
+      for (let undone = 0; undone < 20 && (await countExists()); undone++) await dataSource.undoLastMigration();
       expect(await countExists()).toBe(false);
       await dataSource.runMigrations();
 

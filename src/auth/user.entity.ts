@@ -1,7 +1,9 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type Role = 'ADMIN' | 'STAFF';
 
+/** Unique on lower(username): one account per name whatever its case (an expression index, so its migration owns it). */
+@Index('IDX_users_username_folded', { synchronize: false })
 @Entity('users')
 export class User {
   @PrimaryGeneratedColumn()

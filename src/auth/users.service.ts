@@ -45,7 +45,7 @@ export class UsersService {
         if (officeCode && !(await manager.existsBy(Office, { code: officeCode }))) {
           throw new DomainError('OFFICE_NOT_FOUND', `There is no office ${officeCode}.`);
         }
-        if (await manager.existsBy(User, { username: input.username })) {
+        if (await this.findByUsername(input.username, manager)) {
           throw new DomainError('USERNAME_TAKEN', `The username ${input.username} is already taken.`);
         }
         const now = this.clock.now();
@@ -59,8 +59,9 @@ export class UsersService {
     }
   }
 
-  findByUsername(username: string): Promise<User | null> {
-    return this.users.findOneBy({ username });
+  /** Usernames ignore case ("Siti" signs in as "siti"); found through the index on lower(username). */
+  findByUsername(username: string, manager = this.users.manager): Promise<User | null> {
+    return manager.getRepository(User).createQueryBuilder('account').where('lower(account.username) = lower(:username)', { username }).getOne();
   }
 
   list(): Promise<User[]> {
