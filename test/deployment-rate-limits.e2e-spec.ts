@@ -129,6 +129,20 @@ describe('deployment: rate limits on failed logins and failed look-ups', () => {
       expect((await login(t, freshClient(), 'desk-user', 'desk-password-1234')).status).toBe(200);
     });
 
+    it(`guesses sent all at once: at most ${LIMIT} are tried, the rest 429, and the right password among them is refused too`, async () => {
+      await t.http.post('/users').set(bearer(await t.adminToken())).send({ username: 'burst-user', password: 'burst-password-1234', role: 'STAFF', officeCode }).expect(201);
+      const attacker = freshClient();
+      const guesses = Array.from({ length: 60 }, (_, i) => (i === 45 ? 'burst-password-1234' : `guess-${i}`));
+      const answers = await Promise.all(guesses.map((password) => login(t, attacker, 'burst-user', password)));
+
+      const tried = answers.filter((a) => a.status !== 429);
+      expect(tried.length).toBeLessThanOrEqual(LIMIT);
+      for (const a of answers.filter((a) => a.status === 429)) expectLimited(a, WINDOW);
+      // Only a guess that was tried can have signed in; with the limit reached, no guess is tried any more.
+      expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(tried.length);
+      expectLimited(await login(t, attacker, 'burst-user', 'burst-password-1234'), WINDOW);
+    });
+
     it('never counts successful logins', async () => {
       const client = freshClient();
       for (let i = 0; i < LIMIT * 3; i++) expect((await login(t, client, ADMIN.username, ADMIN.password)).status).toBe(200);
@@ -183,6 +197,24 @@ describe('deployment: rate limits on failed logins and failed look-ups', () => {
       expect((await lookUp(t, fresh, other.code, other.nik)).status).toBe(200);
       // The front desk still serves the blocked citizen.
       expect((await call(t, fresh, 'GET', `/appointments/${target.code}`, { headers: bearer(staffToken) })).status).toBe(200);
+    });
+
+    it(`wrong NIKs sent all at once for one code: at most ${LIMIT} are tried, the rest 429, and the code is blocked afterwards`, async () => {
+      const target = await book();
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => lookUp(t, freshClient(), target.code, nik(9500 + i))));
+      const tried = answers.filter((a) => a.status !== 429);
+      expect(tried.length).toBeLessThanOrEqual(LIMIT);
+      for (const a of tried) expect([a.status, a.body.code]).toEqual([404, 'APPOINTMENT_NOT_FOUND']);
+      for (const a of answers.filter((a) => a.status === 429)) expectLimited(a, WINDOW);
+      expectLimited(await lookUp(t, freshClient(), target.code, target.nik), WINDOW);
+    });
+
+    it('citizens looking up at once from one kiosk, each code as often as its own limit, are all answered', async () => {
+      const kiosk = freshClient();
+      const mine = [];
+      for (let i = 0; i < LIMIT; i++) mine.push(await book());
+      const answers = await Promise.all(mine.flatMap((m) => Array.from({ length: LIMIT }, () => lookUp(t, kiosk, m.code, m.nik))));
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     });
 
     it('never per NIK: wrong codes sent with somebody\'s NIK, from many addresses, do not lock that person out', async () => {

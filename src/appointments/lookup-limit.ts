@@ -13,11 +13,5 @@ export async function limitFailedLookups<T>(limiter: FailureLimiter, caller: App
   if (caller.kind !== 'citizen') return work();
   // The code as the booking knows it, so `abcd-2efgh3` and `ABCD2EFGH3` count alike; a malformed one as sent (bounded).
   const keys = lookupLimitKeys(normalizeBookingCode(code) ?? code.slice(0, 32), clientIp, limiter.limits.lookup);
-  limiter.assertAllowed('lookup', keys);
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'APPOINTMENT_NOT_FOUND') await limiter.recordFailure('lookup', keys);
-    throw error;
-  }
+  return limiter.attempt('lookup', keys, work, (error) => error instanceof DomainError && error.code === 'APPOINTMENT_NOT_FOUND');
 }

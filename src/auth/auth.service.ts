@@ -26,16 +26,17 @@ export class AuthService implements OnModuleInit {
   /** Failed attempts are limited per client address and per username (429 with Retry-After; see loginLimitKeys). */
   async login(username: string, password: string, clientIp: string) {
     const keys = loginLimitKeys(username, clientIp, this.limiter.isTrusted(username, clientIp), this.limiter.limits.login);
-    this.limiter.assertAllowed('login', keys);
-    const user = await this.users.findByUsername(username);
-    const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
-    if (!user || !valid) {
-      await this.limiter.recordFailure('login', keys);
-      throw new DomainError('INVALID_CREDENTIALS', 'The username or password is wrong.');
-    }
+    const user = await this.limiter.attempt('login', keys, () => this.verify(username, password), (error) => error instanceof DomainError && error.code === 'INVALID_CREDENTIALS');
     this.limiter.rememberSuccess(username, clientIp);
     const expiresIn = this.config.auth.tokenTtlSeconds;
     const accessToken = await this.jwt.signAsync({ sub: user.id, username: user.username, role: user.role, officeCode: user.officeCode }, { expiresIn });
     return { accessToken, expiresIn, role: user.role, officeCode: user.officeCode };
+  }
+
+  private async verify(username: string, password: string) {
+    const user = await this.users.findByUsername(username);
+    const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
+    if (!user || !valid) throw new DomainError('INVALID_CREDENTIALS', 'The username or password is wrong.');
+    return user;
   }
 }

@@ -20,6 +20,8 @@ const TRUST_MS = 7 * 24 * 3600 * 1000;
 export class FailureLimiter {
   /** `user@address` → until when that address is trusted for that user. */
   private readonly trusted = new Map<string, number>();
+  /** `action:key` → attempts under that key still running. */
+  private readonly running = new Map<string, number>();
 
   constructor(
     @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorageService,
@@ -30,20 +32,51 @@ export class FailureLimiter {
     return { login: this.config.rateLimits.loginFailures, lookup: this.config.rateLimits.lookupFailures };
   }
 
-  /** Throws 429 TOO_MANY_REQUESTS while any of the keys is blocked. */
-  assertAllowed(action: LimitedAction, keys: LimitKey[]): void {
+  /**
+   * Runs one attempt (a sign-in, a look-up) under the keys' limits: refused with 429 while a key is
+   * blocked, counted when `failed` says its error is a failure. Attempts still running count
+   * against the limit too: a check that only looked at finished failures let 200 password guesses
+   * sent at once all through, since none had failed yet when each was let in (found in review).
+   */
+  async attempt<T>(action: LimitedAction, keys: LimitKey[], work: () => Promise<T>, failed: (error: unknown) => boolean): Promise<T> {
+    this.assertAllowed(action, keys);
+    const names = keys.map(({ key }) => `${action}:${key}`);
+    for (const name of names) this.running.set(name, (this.running.get(name) ?? 0) + 1);
+    try {
+      return await work();
+    } catch (error) {
+      // Counted before it stops running, so that no moment sees it as neither.
+      if (failed(error)) await this.recordFailure(action, keys);
+      throw error;
+    } finally {
+      for (const name of names) {
+        const left = this.running.get(name)! - 1;
+        if (left > 0) this.running.set(name, left);
+        else this.running.delete(name);
+      }
+    }
+  }
+
+  /** Throws 429 TOO_MANY_REQUESTS while any key is blocked, or has as many failures and attempts running as it allows. */
+  private assertAllowed(action: LimitedAction, keys: LimitKey[]): void {
     const now = Date.now();
-    for (const { key } of keys) {
-      const record = this.storage.storage.get(`${action}:${key}`);
+    for (const { key, limit } of keys) {
+      const name = `${action}:${key}`;
+      const record = this.storage.storage.get(name);
       if (record?.isBlocked && record.blockExpiresAt > now) {
         throw new DomainError('TOO_MANY_REQUESTS', 'Too many failed attempts. Wait a while before trying again.', {
           retryAfterSeconds: Math.max(1, Math.ceil((record.blockExpiresAt - now) / 1000)),
         });
       }
+      // The storage's count may still hold hits older than the window (it prunes on the next failure): erring towards refusal.
+      const failures = record && !record.isBlocked ? (record.totalHits.get(action) ?? 0) : 0;
+      if (failures + (this.running.get(name) ?? 0) >= limit) {
+        throw new DomainError('TOO_MANY_REQUESTS', 'Too many attempts at once. Wait a moment before trying again.', { retryAfterSeconds: 1 });
+      }
     }
   }
 
-  async recordFailure(action: LimitedAction, keys: LimitKey[]): Promise<void> {
+  private async recordFailure(action: LimitedAction, keys: LimitKey[]): Promise<void> {
     const windowMs = this.config.rateLimits.windowSeconds * 1000;
     // The storage blocks once hits exceed its limit; we block after `limit` failures.
     for (const { key, limit } of keys) await this.storage.increment(`${action}:${key}`, windowMs, limit - 1, windowMs, action);
