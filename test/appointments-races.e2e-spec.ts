@@ -94,6 +94,42 @@ describe('appointments: races over real concurrent HTTP', () => {
     expect(sum(seats.values())).toBe(views.filter((v) => v.body.status === 'BOOKED').length);
   });
 
+  it('a slot listing never shows a seat that a failing write freed and then gave back (only committed counts)', async () => {
+    const o = await createOffice(t, {
+      slots: [
+        { date, start: '09:00', end: '09:30', capacity: 2 },
+        { date, start: '10:00', end: '10:30', capacity: 2 },
+      ],
+    });
+    const [from, into] = o.slots;
+    const moving = await bookEach(o.code, 2, () => from.id);
+    await bookEach(o.code, 2, () => into.id);
+
+    // Each reschedule frees its seat in `from`, finds `into` full and is undone; meanwhile citizens list the slots.
+    let rescheduling = true;
+    const seen = new Set<string>();
+    const poll = async () => {
+      while (rescheduling) {
+        const res = await t.http.get(`/offices/${o.code}/slots`).query({ date }).expect(200);
+        const listed = (res.body as Array<{ id: number; booked: number; available: number }>).find((s) => s.id === from.id)!;
+        seen.add(`${listed.booked}/${listed.available}`);
+      }
+    };
+    const reschedule = async () => {
+      const statuses = [];
+      for (let round = 0; round < 40; round++) {
+        const responses = await Promise.all(moving.map((b) => t.http.patch(`/appointments/${b.code}`).set(NIK, b.nik).send({ slotId: into.id })));
+        statuses.push(...responses.map((r) => `${r.status} ${r.body.code}`));
+      }
+      rescheduling = false;
+      return statuses;
+    };
+    const [statuses] = await Promise.all([reschedule(), ...Array.from({ length: 4 }, poll)]);
+
+    expect(new Set(statuses)).toEqual(new Set(['409 SLOT_FULL']));
+    expect([...seen]).toEqual(['2/0']);
+  });
+
   it('crossing reschedules (A→B and B→A at once) all succeed without a 5xx or a lost seat', async () => {
     const o = await createOffice(t, {
       slots: [

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { CommittedReads } from '../src/database/committed-reads';
 import { Sql } from '../src/database/sql';
 import { expectErrorBody } from './support/fixtures';
 import { createTestApp, TestApp } from './support/test-app';
@@ -22,6 +23,7 @@ describe('foundation: GET /health', () => {
   it('answers 503 in the error shape once the database is unreachable', async () => {
     // The app's prepared statements are released first, as at shutdown; SQLite will not close under them.
     await t.app.get(Sql).beforeApplicationShutdown();
+    await t.app.get(CommittedReads).beforeApplicationShutdown();
     await t.app.get(DataSource).destroy();
     const res = await t.http.get('/health');
     expect(res.status).toBe(503);

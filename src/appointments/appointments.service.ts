@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdempotencyService, StoredResponse } from '../common/idempotency.service';
 import { rowByKey } from '../database/coalesced-reads';
+import { CommittedReads } from '../database/committed-reads';
 import { uniqueViolation } from '../database/database-errors';
 import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -48,7 +49,7 @@ export class AppointmentsService {
   private readonly lookupRow: (code: string) => Promise<LookupRow | undefined>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reads: CommittedReads,
     private readonly db: TransactionRunner,
     private readonly sql: Sql,
     private readonly batcher: BookingBatcher,
@@ -159,8 +160,8 @@ export class AppointmentsService {
       row.expressId === null
         ? null
         : ({ id: Number(row.expressId), officeCode: appointment.officeCode, status: row.expressStatus, requestedAt: row.expressRequestedAt, releasedAt: row.expressReleasedAt } as ExpressRequest);
-    const ticket = row.ticketId === null ? null : await this.dataSource.manager.findOneBy(Ticket, { id: Number(row.ticketId) });
-    return this.viewWith(this.dataSource.manager, appointment, slot, express, ticket);
+    const ticket = row.ticketId === null ? null : await this.reads.manager.findOneBy(Ticket, { id: Number(row.ticketId) });
+    return this.viewWith(this.reads.manager, appointment, slot, express, ticket);
   }
 
   /** Moves the seat to another slot of the same office, atomically: never two seats, never none. */
@@ -237,7 +238,7 @@ export class AppointmentsService {
     return { statusCode: result.status, body: await this.view(result.appointment) };
   }
 
-  async view(appointment: Appointment, manager: EntityManager = this.dataSource.manager): Promise<AppointmentView> {
+  async view(appointment: Appointment, manager: EntityManager = this.reads.manager): Promise<AppointmentView> {
     const [slot, express, ticket] = await Promise.all([
       manager.findOneByOrFail(Slot, { id: appointment.slotId }),
       manager.findOneBy(ExpressRequest, { appointmentId: appointment.id }),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { CommittedReads } from '../database/committed-reads';
 import { AuditEntry } from './audit-entry.entity';
 
 export interface AuditFact {
@@ -12,7 +12,7 @@ export interface AuditFact {
 
 @Injectable()
 export class AuditService {
-  constructor(@InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>) {}
+  constructor(private readonly reads: CommittedReads) {}
 
   /** Writes the audit row inside the caller's transaction, so the action and its record commit together. */
   async record(manager: EntityManager, at: Date, fact: AuditFact): Promise<void> {
@@ -21,6 +21,6 @@ export class AuditService {
   }
 
   async latest(limit: number, filter: { action?: string; target?: string } = {}): Promise<AuditEntry[]> {
-    return this.entries.find({ where: { ...filter }, order: { id: 'DESC' }, take: limit });
+    return this.reads.manager.find(AuditEntry, { where: { ...filter }, order: { id: 'DESC' }, take: limit });
   }
 }

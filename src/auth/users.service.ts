@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { CommittedReads } from '../database/committed-reads';
 import { uniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Office } from '../offices/office.entity';
@@ -25,7 +24,7 @@ export function publicUser(user: User) {
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly reads: CommittedReads,
     private readonly db: TransactionRunner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -60,16 +59,16 @@ export class UsersService {
   }
 
   /** Usernames ignore case ("Siti" signs in as "siti"); found through the index on lower(username). */
-  findByUsername(username: string, manager = this.users.manager): Promise<User | null> {
+  findByUsername(username: string, manager = this.reads.manager): Promise<User | null> {
     return manager.getRepository(User).createQueryBuilder('account').where('lower(account.username) = lower(:username)', { username }).getOne();
   }
 
   list(): Promise<User[]> {
-    return this.users.find({ order: { id: 'ASC' } });
+    return this.reads.manager.find(User, { order: { id: 'ASC' } });
   }
 
   hasAdmin(): Promise<boolean> {
-    return this.users.existsBy({ role: 'ADMIN' });
+    return this.reads.manager.existsBy(User, { role: 'ADMIN' });
   }
 }
 

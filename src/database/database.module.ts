@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
+import { CommittedReads } from './committed-reads';
 import { Sql } from './sql';
 import { TransactionRunner } from './transaction-runner';
 import { typeOrmOptions } from './typeorm-options';
@@ -15,7 +16,7 @@ import { ENTITIES } from './entities';
     }),
     TypeOrmModule.forFeature(ENTITIES),
   ],
-  providers: [TransactionRunner, Sql],
-  exports: [TypeOrmModule, TransactionRunner, Sql],
+  providers: [TransactionRunner, Sql, CommittedReads],
+  exports: [TypeOrmModule, TransactionRunner, Sql, CommittedReads],
 })
 export class DatabaseModule {}

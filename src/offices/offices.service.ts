@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { canonicalTimeZone, localDateOf, localToInstant } from '../common/local-time';
+import { CommittedReads } from '../database/committed-reads';
 import { uniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CreateOfficeDto, SlotInput } from './dto/office.dto';
@@ -34,19 +34,18 @@ export function slotView(slot: Slot) {
 @Injectable()
 export class OfficesService {
   constructor(
-    @InjectRepository(Office) private readonly offices: Repository<Office>,
-    @InjectRepository(Slot) private readonly slots: Repository<Slot>,
+    private readonly reads: CommittedReads,
     private readonly db: TransactionRunner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
   list(): Promise<Office[]> {
-    return this.offices.find({ order: { code: 'ASC' } });
+    return this.reads.manager.find(Office, { order: { code: 'ASC' } });
   }
 
   async get(code: string, manager?: EntityManager): Promise<Office> {
-    const office = await (manager ? manager.findOneBy(Office, { code }) : this.offices.findOneBy({ code }));
+    const office = await (manager ?? this.reads.manager).findOneBy(Office, { code });
     if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${code}.`);
     return office;
   }
@@ -129,6 +128,6 @@ export class OfficesService {
   async slotsOn(officeCode: string, date: string | undefined): Promise<Slot[]> {
     const office = await this.get(officeCode);
     const day = date ?? localDateOf(this.clock.now(), office.timeZone);
-    return this.slots.find({ where: { officeCode, date: day }, order: { start: 'ASC' } });
+    return this.reads.manager.find(Slot, { where: { officeCode, date: day }, order: { start: 'ASC' } });
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { Appointment } from '../appointments/appointment.entity';
 import { ExpressRequest } from '../appointments/express-request.entity';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { localDateOf } from '../common/local-time';
+import { CommittedReads } from '../database/committed-reads';
 import { uniqueViolation } from '../database/database-errors';
 import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -35,7 +36,7 @@ const AUDIT_VERB: Record<CounterStatus, string> = { OPEN: 'open', PAUSED: 'pause
 @Injectable()
 export class CountersService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reads: CommittedReads,
     private readonly db: TransactionRunner,
     private readonly tickets: TicketsService,
     private readonly modes: ServiceModesService,
@@ -64,9 +65,9 @@ export class CountersService {
   }
 
   async list(officeCode: string) {
-    if (!(await this.dataSource.manager.existsBy(Office, { code: officeCode }))) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
-    const counters = await this.dataSource.manager.find(Counter, { where: { officeCode }, order: { number: 'ASC' } });
-    return Promise.all(counters.map((c) => this.counterView(c, this.dataSource.manager)));
+    if (!(await this.reads.manager.existsBy(Office, { code: officeCode }))) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+    const counters = await this.reads.manager.find(Counter, { where: { officeCode }, order: { number: 'ASC' } });
+    return Promise.all(counters.map((c) => this.counterView(c, this.reads.manager)));
   }
 
   async counterView(counter: Counter, manager: EntityManager) {

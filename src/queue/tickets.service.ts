@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, LessThan } from 'typeorm';
+import { EntityManager, In, LessThan } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/configuration';
 import { AppointmentCaller, bookingCodeOr404, lockAppointmentFor } from '../appointments/appointment-access';
 import { Appointment } from '../appointments/appointment.entity';
@@ -11,6 +11,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdempotencyService, StoredResponse } from '../common/idempotency.service';
 import { localDateOf } from '../common/local-time';
+import { CommittedReads } from '../database/committed-reads';
 import { uniqueViolation } from '../database/database-errors';
 import { rowByKey } from '../database/coalesced-reads';
 import { Sql } from '../database/sql';
@@ -86,7 +87,7 @@ export class TicketsService {
   private readonly ticketsAhead: (ticketId: number) => Promise<{ id: number; ahead: number | string } | undefined>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reads: CommittedReads,
     private readonly db: TransactionRunner,
     private readonly sql: Sql,
     private readonly checkIns: CheckInBatcher,
@@ -107,16 +108,16 @@ export class TicketsService {
    * queue is the office-local day's: a ticket nobody called before closing is not called tomorrow.
    */
   async queue(officeCode: string): Promise<TicketView[]> {
-    const office = await this.dataSource.manager.findOneBy(Office, { code: officeCode });
+    const office = await this.reads.manager.findOneBy(Office, { code: officeCode });
     if (!office) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
-    const waiting = await this.dataSource.manager.find(Ticket, {
+    const waiting = await this.reads.manager.find(Ticket, {
       where: { officeCode, status: 'WAITING', serviceDate: localDateOf(this.clock.now(), office.timeZone) },
       order: { callKey: 'ASC' },
     });
-    return this.viewMany(waiting, this.dataSource.manager, true);
+    return this.viewMany(waiting, this.reads.manager, true);
   }
 
-  async view(ticket: Ticket, manager: EntityManager = this.dataSource.manager): Promise<TicketView> {
+  async view(ticket: Ticket, manager: EntityManager = this.reads.manager): Promise<TicketView> {
     const [view] = await this.viewMany([ticket], manager, false);
     return view;
   }

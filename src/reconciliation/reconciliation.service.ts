@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser, canActInOffice } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { CommittedReads } from '../database/committed-reads';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ReconciliationItem, ReconciliationStatus } from './reconciliation-item.entity';
 
@@ -26,14 +25,14 @@ export function reconciliationView(item: ReconciliationItem) {
 @Injectable()
 export class ReconciliationService {
   constructor(
-    @InjectRepository(ReconciliationItem) private readonly items: Repository<ReconciliationItem>,
+    private readonly reads: CommittedReads,
     private readonly db: TransactionRunner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
   async list(filter: { officeCode?: string; status: ReconciliationStatus }) {
-    const rows = await this.items.find({ where: { ...filter }, order: { completedAt: 'ASC', id: 'ASC' }, take: 5000 });
+    const rows = await this.reads.manager.find(ReconciliationItem, { where: { ...filter }, order: { completedAt: 'ASC', id: 'ASC' }, take: 5000 });
     return rows.map(reconciliationView);
   }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Appointment } from '../appointments/appointment.entity';
 import { ExpressRequest, ExpressStatus } from '../appointments/express-request.entity';
+import { CommittedReads } from '../database/committed-reads';
 import { Ticket } from '../queue/ticket.entity';
 
 export interface ExpressView {
@@ -22,12 +22,12 @@ export function expressView(request: ExpressRequest, position?: number): Express
 
 @Injectable()
 export class ExpressRequestsService {
-  constructor(@InjectRepository(ExpressRequest) private readonly requests: Repository<ExpressRequest>) {}
+  constructor(private readonly reads: CommittedReads) {}
 
   /** 1-based place of a DEFERRED request in its office's release order. */
   async positionOf(request: ExpressRequest, manager?: EntityManager): Promise<number | undefined> {
     if (request.status !== 'DEFERRED') return undefined;
-    const ahead = await (manager ?? this.requests.manager)
+    const ahead = await (manager ?? this.reads.manager)
       .createQueryBuilder(ExpressRequest, 'er')
       .where('er.officeCode = :office AND er.status = :status', { office: request.officeCode, status: 'DEFERRED' })
       .andWhere('(er.requestedAt < :at OR (er.requestedAt = :at AND er.id < :id))', { at: request.requestedAt, id: request.id })
@@ -42,8 +42,8 @@ export class ExpressRequestsService {
 
   /** Requests in release order (oldest first), with where they came from. */
   async list(filter: { officeCode?: string; status?: ExpressStatus }, limit = 1000) {
-    let query = this.requests
-      .createQueryBuilder('er')
+    let query = this.reads.manager
+      .createQueryBuilder(ExpressRequest, 'er')
       .leftJoin(Appointment, 'a', 'a.id = er.appointmentId')
       .leftJoin(Ticket, 't', 't.id = er.ticketId')
       .select(['er.id', 'er.officeCode', 'er.serviceDate', 'er.status', 'er.requestedAt', 'er.deferredAt', 'er.releasedAt', 'er.cancelledAt', 'er.fulfilledAt'])

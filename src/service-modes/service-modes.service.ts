@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, Not, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { ExpressRequest } from '../appointments/express-request.entity';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { CommittedReads } from '../database/committed-reads';
 import { Sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { syncExpressFlags } from '../queue/call-order-sync';
@@ -49,8 +49,7 @@ export class ServiceModesService {
   private readonly displayCache = new Map<string, { mode: ServiceMode; at: number }>();
 
   constructor(
-    @InjectRepository(ServiceMode) private readonly modes: Repository<ServiceMode>,
-    @InjectRepository(ServiceModeChange) private readonly history: Repository<ServiceModeChange>,
+    private readonly reads: CommittedReads,
     private readonly db: TransactionRunner,
     private readonly sql: Sql,
     private readonly audit: AuditService,
@@ -62,7 +61,7 @@ export class ServiceModesService {
   }
 
   async globalMode(manager?: EntityManager): Promise<ServiceMode> {
-    const global = await (manager ?? this.modes.manager).findOneBy(ServiceMode, { scope: GLOBAL_SCOPE });
+    const global = await (manager ?? this.reads.manager).findOneBy(ServiceMode, { scope: GLOBAL_SCOPE });
     if (!global) throw new Error('The global service mode row is missing; were the migrations run?');
     return global;
   }
@@ -120,11 +119,11 @@ export class ServiceModesService {
   }
 
   async requireOffice(officeCode: string): Promise<void> {
-    if (!(await this.modes.manager.existsBy(Office, { code: officeCode }))) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
+    if (!(await this.reads.manager.existsBy(Office, { code: officeCode }))) throw new DomainError('OFFICE_NOT_FOUND', `There is no office with code ${officeCode}.`);
   }
 
   async overview() {
-    const [rows, offices] = await Promise.all([this.modes.find(), this.modes.manager.find(Office, { order: { code: 'ASC' } })]);
+    const [rows, offices] = await Promise.all([this.reads.manager.find(ServiceMode), this.reads.manager.find(Office, { order: { code: 'ASC' } })]);
     const global = rows.find((r) => r.scope === GLOBAL_SCOPE)!;
     const overrides = new Map(rows.filter((r) => r.scope !== GLOBAL_SCOPE).map((r) => [r.scope, r]));
     return {
@@ -200,7 +199,7 @@ export class ServiceModesService {
   }
 
   async historyOf(scope: string | undefined, limit = 200): Promise<ServiceModeChange[]> {
-    return this.history.find({ where: scope ? { scope } : {}, order: { id: 'DESC' }, take: limit });
+    return this.reads.manager.find(ServiceModeChange, { where: scope ? { scope } : {}, order: { id: 'DESC' }, take: limit });
   }
 
   /**
