@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CommittedReads } from '../src/database/committed-reads';
 import { Sql } from '../src/database/sql';
+import { ServiceModesService } from '../src/service-modes/service-modes.service';
 import { expectErrorBody } from './support/fixtures';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -18,6 +19,21 @@ describe('foundation: GET /health', () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.info.database.status).toBe('up');
+  });
+
+  it('answers 503 within seconds when a read never returns (a database that stopped answering), and 200 again after', async () => {
+    const modes = t.app.get(ServiceModesService);
+    const stuck = jest.spyOn(modes, 'globalMode').mockReturnValue(new Promise(() => undefined));
+    try {
+      const started = Date.now();
+      const res = await t.http.get('/health');
+      expect(res.status).toBe(503);
+      expectErrorBody(res.body, 503, 'SERVICE_UNAVAILABLE');
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      stuck.mockRestore();
+    }
+    await t.http.get('/health').expect(200);
   });
 
   it('answers 503 in the error shape once the database is unreachable', async () => {
