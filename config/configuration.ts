@@ -38,6 +38,10 @@ export interface AppConfig {
   };
   /** How often each instance looks for offices whose local day has ended, in ms; 0 = never (tests). */
   dayCloseIntervalMs: number;
+  /** How long a starting instance waits for another one to let go of its SQLite file before refusing to start, in ms. */
+  sqliteInstanceLockWaitMs: number;
+  /** How long shutdown waits for requests in flight before closing their connections, in ms. */
+  shutdownGraceMs: number;
   queue: {
     /** Service minutes assumed until an office has enough completed services of its own. */
     defaultServiceMinutes: number;
@@ -163,6 +167,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir,
     checkIn: { opensMinutesBefore: readInt(env, 'CHECK_IN_OPENS_MINUTES_BEFORE', 60, 0, 24 * 60) },
     dayCloseIntervalMs: readInt(env, 'DAY_CLOSE_INTERVAL_MS', 60_000, 0, 3_600_000),
+    sqliteInstanceLockWaitMs: readInt(env, 'SQLITE_INSTANCE_LOCK_WAIT_MS', 10_000, 0, 600_000),
+    shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     queue: {
       defaultServiceMinutes: readInt(env, 'DEFAULT_SERVICE_MINUTES', 10, 1, 240),
       estimateSampleSize: readInt(env, 'ESTIMATE_SAMPLE_SIZE', 20, 1, 1000),

@@ -20,7 +20,7 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const logger = config.logFormat === 'json' ? new JsonLogger() : new ConsoleLogger();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createFastifyAdapter(config), { logger });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createFastifyAdapter(config), { logger, abortOnError: false });
   await configureApp(app);
   // Not in configureApp: Swagger UI's static files need @fastify/static, whose ESM dependencies
   // Jest cannot load. test/deployment-docs.e2e-spec.ts checks /docs on the real process.

@@ -1,9 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { applicant, freePort, futureDate, nik } from './support/fixtures';
+import { createTestApp } from './support/test-app';
 
 /*
  * Operability of the real process (src/main.ts, as in foundation-startup): JSON log lines with a
@@ -242,4 +244,29 @@ describe('deployment: JSON logs and graceful shutdown of the real process', () =
     run.child.kill('SIGTERM');
     expect((await run.exited).code).toBe(0);
   }, 90_000);
+});
+
+describe('deployment: shutdown does not wait for ever on a client that went quiet', () => {
+  it('closes a connection still unanswered after SHUTDOWN_GRACE_MS (half a body sent), and finishes shutting down', async () => {
+    const t = await createTestApp({ env: { SHUTDOWN_GRACE_MS: '300' } });
+    const { port } = new URL(t.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const socketClosed = new Promise<void>((done) => socket.on('close', () => done()));
+    socket.on('error', () => undefined);
+    await new Promise<void>((done) => socket.on('connect', () => done()));
+    // Promises 200 bytes, sends 14, and waits.
+    socket.write('POST /appointments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"officeCode":');
+    await new Promise((r) => setTimeout(r, 200));
+
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      t.close().then(() => 'closed'),
+      new Promise((done) => (timer = setTimeout(() => done('still waiting after 5 s'), 5000))),
+    ]);
+    clearTimeout(timer);
+    socket.destroy();
+    expect(closed).toBe('closed');
+    await socketClosed;
+    await t.destroy().catch(() => undefined);
+  });
 });
