@@ -8,6 +8,8 @@ import type { AppConfig } from '../config/configuration';
 import { sendError } from './common/all-exceptions.filter';
 import { DomainError } from './common/domain-error';
 import { jsonBodyProblem } from './common/json-body';
+import { protocolErrorHandler } from './common/request-errors';
+import { repeatedSingleValueHeader } from './common/request-headers';
 import { securityHeaders } from './common/security-headers';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -44,7 +46,6 @@ class JsonOnlyFastifyAdapter extends FastifyAdapter {
 }
 
 const routerLogger = new Logger('Errors');
-const routerErrorHeaders = securityHeaders();
 
 /** Fastify with the body limit, prototype-poisoning protection and request ids we rely on. */
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
@@ -66,14 +67,18 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     },
     // The router's own refusals (an undecodable address, a path segment over 100 characters) come
     // before any hook or filter; without this they would be Fastify's body, not the contract's.
-    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      void reply.headers(routerErrorHeaders).header('x-request-id', request.id);
-      sendError(reply, request, error, routerLogger);
-    },
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendError(reply, request, error, routerLogger),
+    // Requests Node's parser refuses (a header over 16 KB, a NUL in a header, a raw space in the
+    // path, Content-Length with Transfer-Encoding) never become requests: only a socket to answer on.
+    clientErrorHandler: protocolErrorHandler(securityHeaders()),
   });
   // No path or query value of the contract holds a NUL, and PostgreSQL cannot compare text with one (500).
   adapter.getInstance().addHook('onRequest', (request, _reply, done) => {
     done(/%00/.test(request.url) ? new DomainError('VALIDATION_FAILED', 'The address contains a NUL character.', { details: [{ field: 'url', problems: ['must not contain %00'] }] }) : undefined);
+  });
+  adapter.getInstance().addHook('onRequest', (request, _reply, done) => {
+    const repeated = repeatedSingleValueHeader(request.raw.rawHeaders);
+    done(repeated ? new DomainError('VALIDATION_FAILED', `Send ${repeated} once: it takes one value per request.`, { details: [{ field: repeated, problems: ['must be sent once'] }] }) : undefined);
   });
   return adapter;
 }

@@ -1,4 +1,5 @@
-import { bearer, detailFields, expectErrorBody } from './support/fixtures';
+import { DataSource } from 'typeorm';
+import { bearer, bookingBody, createOffice, detailFields, expectErrorBody, futureDate } from './support/fixtures';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** Nothing in an error body may look like a stack trace, SQL or framework internals. */
@@ -158,5 +159,37 @@ describe('foundation: error bodies, limits and headers', () => {
       expect(res.headers['strict-transport-security']).toBeDefined();
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
+  });
+});
+
+// A full disk is made real with SQLite's own cap on the file's pages: writes then fail with SQLITE_FULL.
+((process.env.DB_TYPE ?? 'sqlite') === 'sqlite' ? describe : describe.skip)('foundation: a database that cannot write right now', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.destroy());
+
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After (not 500) while the disk is full, stores nothing, and writes again once there is room', async () => {
+    const office = await createOffice(t, { slots: [{ date: futureDate(2), start: '09:00', end: '09:30', capacity: 500 }] });
+    const dataSource = t.app.get(DataSource);
+    const [{ page_count: pages }] = await dataSource.query('PRAGMA page_count');
+    await dataSource.query(`PRAGMA max_page_count = ${pages}`);
+    try {
+      // Enough bookings at once that their pages cannot fit in the file as it is.
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => t.http.post('/appointments').send(bookingBody(office.code, office.slots[0].id, 7000 + i))));
+      const full = answers.filter((a) => a.status !== 201);
+      expect(full.length).toBeGreaterThan(0);
+      for (const a of full) {
+        expectErrorBody(a.body, 503, 'SERVICE_UNAVAILABLE');
+        expect(Number(a.headers['retry-after'])).toBeGreaterThan(0);
+        expectNoInternals(a.text);
+      }
+      const slots = await t.http.get(`/offices/${office.code}/slots`).query({ date: futureDate(2) }).expect(200);
+      expect(slots.body[0].booked).toBe(answers.length - full.length);
+    } finally {
+      await dataSource.query('PRAGMA max_page_count = 1073741823');
+    }
+    await t.http.post('/appointments').send(bookingBody(office.code, office.slots[0].id, 7999)).expect(201);
   });
 });

@@ -127,9 +127,10 @@ describe('service modes API', () => {
 
       const current = await switchMode(t, admin, A, { mode: 'DEGRADED', expressPolicy: 'DEFER' }, `"${next.body.version}"`).expect(200);
       expect(current.body).toMatchObject({ version: next.body.version + 1, bookingPolicy: 'OPEN' });
-      // Weak and bare forms of the same version are accepted too.
-      const weak = await switchMode(t, admin, A, { mode: 'DEGRADED' }, `W/"${current.body.version}"`).expect(200);
-      expect(weak.body.version).toBe(current.body.version + 1);
+      // If-Match compares strongly (RFC 9110): a weak tag of the current version does not match; a bare number is malformed.
+      expect((await switchMode(t, admin, A, { mode: 'NORMAL' }, `W/"${current.body.version}"`).expect(412)).body.code).toBe('VERSION_CONFLICT');
+      expect((await switchMode(t, admin, A, { mode: 'NORMAL' }, String(current.body.version)).expect(400)).body.code).toBe('VALIDATION_FAILED');
+      expect((await t.http.get(`/service-modes/${A}`).expect(200)).body).toEqual(current.body);
     });
 
     it('a malformed If-Match is 400', async () => {

@@ -1,8 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { databaseUnavailable } from '../database/database-errors';
 import { DomainError, ErrorCode, FieldProblem } from './domain-error';
 import { ERROR_STATUS } from './error-status';
 import { withRequestId } from './request-context';
+import { securityHeaders } from './security-headers';
 
 export interface ErrorBody {
   statusCode: number;
@@ -10,6 +12,8 @@ export interface ErrorBody {
   message: string;
   details?: FieldProblem[];
 }
+
+const SECURITY_HEADERS = securityHeaders();
 
 const CODE_FOR_HTTP_STATUS: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
@@ -32,6 +36,10 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   TOO_MANY_REQUESTS: 'Too many requests. Wait a moment and try again.',
   INTERNAL: 'Something went wrong on our side. Please try again.',
 };
+
+/** The database cannot be reached or cannot write (a server restarting, a full disk): the client may retry soon. */
+const DATABASE_UNAVAILABLE = 'The service cannot reach its database right now. Please try again in a minute.';
+const DATABASE_RETRY_AFTER_SECONDS = 30;
 
 /** What Fastify's router refuses before any route runs (see createFastifyAdapter). */
 const ROUTER_REFUSALS: Record<string, string> = {
@@ -75,17 +83,24 @@ export function toErrorBody(error: unknown): { body: ErrorBody; retryAfterSecond
     const code = CODE_FOR_HTTP_STATUS[fst.statusCode] ?? 'VALIDATION_FAILED';
     return { body: { statusCode: fst.statusCode, code, message: FRIENDLY[code] ?? 'The request could not be understood.' } };
   }
+  if (databaseUnavailable(error)) {
+    return { body: { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE }, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS };
+  }
   return { body: { statusCode: 500, code: 'INTERNAL', message: FRIENDLY.INTERNAL! } };
 }
 
 export function sendError(reply: FastifyReply, request: FastifyRequest | undefined, error: unknown, logger: Logger): void {
   const { body, retryAfterSeconds } = toErrorBody(error);
-  if (body.statusCode >= 500 && body.code === 'INTERNAL') {
+  // Ours to look into: a fault, or the database out of reach (not a 503 the app decided, such as a mode's).
+  if (body.code === 'INTERNAL' || (body.statusCode === 503 && !(error instanceof DomainError) && !(error instanceof HttpException))) {
     const err = error as Error;
     const log = () => logger.error(`request ${request?.id ?? '-'} ${request?.method ?? ''} ${request?.routeOptions?.url ?? ''} failed: ${err?.stack ?? String(error)}`);
     if (request) withRequestId(request.id, log);
     else log();
   }
+  // Refused before the app's onRequest hooks ran (by the router, or by a check in fastify-adapter.ts):
+  // the headers every answer carries are not set yet.
+  if (request && !reply.hasHeader('x-request-id')) void reply.headers(SECURITY_HEADERS).header('x-request-id', request.id);
   if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
   void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
 }

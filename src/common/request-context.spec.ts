@@ -53,7 +53,7 @@ describe('request ids in log lines', () => {
   });
 
   it('writes the error line of a request that failed with the request’s id', () => {
-    const reply = { header: jest.fn().mockReturnThis(), status: jest.fn().mockReturnThis(), send: jest.fn().mockReturnThis() };
+    const reply = { hasHeader: () => true, header: jest.fn().mockReturnThis(), status: jest.fn().mockReturnThis(), send: jest.fn().mockReturnThis() };
     const request = { id: 'req-500', method: 'GET', routeOptions: { url: '/offices' } };
     const lines = linesWrittenBy((logger) =>
       sendError(reply as unknown as FastifyReply, request as unknown as FastifyRequest, new Error('the disk is gone'), logger as unknown as Logger),

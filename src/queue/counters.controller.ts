@@ -1,26 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, PipeTransform, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, CurrentUser, StaffOrAdmin } from '../auth/auth.decorators';
 import type { AuthUser } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
+import { idAtMost } from '../common/params';
 import { CreateCounterDto } from '../offices/dto/office.dto';
 import { CountersService } from './counters.service';
 import { requireOffice } from './queue.controller';
 
-/**
- * `n`: a whole number, else 400. A whole number no counter can have (counters are 1-999) is an
- * unknown counter, answered here: it would overflow PostgreSQL's integer column (500) further down.
- */
-const counterNumber: PipeTransform<string, number> = {
-  transform(value: string) {
-    if (!/^-?\d+$/.test(value)) {
-      throw new DomainError('VALIDATION_FAILED', 'The counter number must be a whole number.', { details: [{ field: 'n', problems: ['must be a whole number'] }] });
-    }
-    const n = Number(value);
-    if (n < 1 || n > 999) throw new DomainError('COUNTER_NOT_FOUND', `There is no counter ${value.length > 12 ? `${value.slice(0, 12)}…` : value}.`);
-    return n;
-  },
-};
+/** Counters are numbered 1-999 (PlainNumbersPipe has checked how `n` is written). */
+const counterNumber = idAtMost(999, () => new DomainError('COUNTER_NOT_FOUND', 'There is no such counter (counters are numbered 1-999).'));
 
 /** The front desk's counters: one route per action, so each is documented and audited on its own. */
 @ApiTags('counters')

@@ -1,20 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, PipeTransform, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, StaffOrAdmin } from '../auth/auth.decorators';
 import { AuthUser, canActInOffice } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
+import { idAtMost } from '../common/params';
 import { ReconciliationQuery, ResolveDto } from './dto/reconciliation.dto';
 import { ReconciliationService } from './reconciliation.service';
 
 const noSuchItem = () => new DomainError('RECONCILIATION_ITEM_NOT_FOUND', 'There is no such reconciliation item.');
-/** Ids are positive 32-bit integers; anything else names no item (and would overflow PostgreSQL's integer column). */
-const itemId: PipeTransform<string, number> = {
-  transform(value: string) {
-    const id = /^\d{1,10}$/.test(value) ? Number(value) : 0;
-    if (id < 1 || id > 2_147_483_647) throw noSuchItem();
-    return id;
-  },
-};
+/** Ids are 32-bit integers (PlainNumbersPipe has checked how `id` is written). */
+const itemId = idAtMost(2_147_483_647, noSuchItem);
 
 @ApiTags('reconciliation')
 @ApiBearerAuth()

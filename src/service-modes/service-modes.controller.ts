@@ -5,7 +5,8 @@ import { AuthUser, canActInOffice } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
 import { ExpressRequestsQuery, HistoryQuery, SwitchModeDto } from './dto/switch-mode.dto';
 import { ExpressRequestsService } from './express-requests.service';
-import { modeView, parseIfMatch, ServiceModesService } from './service-modes.service';
+import { expectedVersion, parseIfMatch } from './if-match';
+import { modeView, ServiceModesService } from './service-modes.service';
 
 @ApiTags('service-modes')
 @Controller()
@@ -52,24 +53,36 @@ export class ServiceModesController {
   @Put('service-modes/global')
   @AdminOnly()
   @ApiBearerAuth()
-  @ApiHeader({ name: 'If-Match', required: false, description: 'Expected current version, e.g. "3"' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'Expected current version, e.g. "3"; * for any' })
   async switchGlobal(@Body() body: SwitchModeDto, @CurrentUser() admin: AuthUser, @Headers('if-match') ifMatch?: string) {
-    return modeView(await this.modes.switchGlobal(body, admin.username, parseIfMatch(ifMatch)));
+    return modeView(await this.modes.switchGlobal(body, admin.username, expectedVersion(parseIfMatch(ifMatch))));
   }
 
   @Put('service-modes/offices/:officeCode')
   @AdminOnly()
   @ApiBearerAuth()
-  @ApiHeader({ name: 'If-Match', required: false, description: 'Expected current version of the override, e.g. "3" (0 when none)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'Expected current version of the override, e.g. "3" ("0" when none); * for any' })
   async switchOffice(@Param('officeCode') officeCode: string, @Body() body: SwitchModeDto, @CurrentUser() admin: AuthUser, @Headers('if-match') ifMatch?: string) {
-    return modeView(await this.modes.switchOffice(officeCode, body, admin.username, parseIfMatch(ifMatch)));
+    return modeView(await this.modes.switchOffice(officeCode, body, admin.username, await this.officeVersionExpected(officeCode, ifMatch)));
   }
 
   @Delete('service-modes/offices/:officeCode')
   @AdminOnly()
   @ApiBearerAuth()
+  @ApiHeader({ name: 'If-Match', required: false, description: 'Expected current version of the override, e.g. "3" ("0" when none); * for any' })
   async clearOverride(@Param('officeCode') officeCode: string, @CurrentUser() admin: AuthUser, @Headers('if-match') ifMatch?: string) {
-    return modeView(await this.modes.clearOverride(officeCode, admin.username, parseIfMatch(ifMatch)));
+    return modeView(await this.modes.clearOverride(officeCode, admin.username, await this.officeVersionExpected(officeCode, ifMatch)));
+  }
+
+  /**
+   * An office route's If-Match, as far as the header alone decides it. An unknown office is 404
+   * whatever the precondition (RFC 9110 13.2.1 judges preconditions only for a request that would
+   * otherwise succeed), so it is looked up before a weak tag fails.
+   */
+  private async officeVersionExpected(officeCode: string, header: string | undefined): Promise<number | undefined> {
+    const ifMatch = parseIfMatch(header);
+    if (ifMatch.kind === 'weak') await this.modes.requireOffice(officeCode);
+    return expectedVersion(ifMatch);
   }
 
   /** Admins see every office; staff only their own. */

@@ -32,16 +32,6 @@ export function modeView(mode: ServiceMode) {
   };
 }
 
-/** `"3"`, `W/"3"` or `3` → 3; anything else is a validation error. */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) {
-    throw new DomainError('VALIDATION_FAILED', 'If-Match must be a version number such as "3".', { details: [{ field: 'If-Match', problems: ['must be a quoted version number'] }] });
-  }
-  return Number(match[1]);
-}
-
 @Injectable()
 export class ServiceModesService {
   /** Called after a switch commits that may have released deferred express requests. */
@@ -175,7 +165,13 @@ export class ServiceModesService {
       await this.lockOffice(manager, officeCode);
       const override = await manager.findOneBy(ServiceMode, { scope: officeCode });
       const global = await this.globalMode(manager);
-      if (!override) return { next: global, released: false };
+      if (!override) {
+        // "0" is no override's version, as for PUT: any other precondition fails, in the same transaction that looked.
+        if (expectedVersion !== undefined && expectedVersion !== 0) {
+          throw new DomainError('VERSION_CONFLICT', `Office ${officeCode} has no override of its own (it follows the global mode), so there is none to remove: send If-Match: "0", or no If-Match.`);
+        }
+        return { next: global, released: false };
+      }
       this.checkVersion(override.version, expectedVersion);
       await manager.delete(ServiceMode, { scope: officeCode });
       const now = this.clock.now();
