@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CommittedReads } from '../src/database/committed-reads';
 import { Sql } from '../src/database/sql';
+import { ExpressReleaseService } from '../src/service-modes/express-release.service';
 import { ServiceModesService } from '../src/service-modes/service-modes.service';
 import { expectErrorBody } from './support/fixtures';
 import { createTestApp, TestApp } from './support/test-app';
@@ -37,7 +38,9 @@ describe('foundation: GET /health', () => {
   });
 
   it('answers 503 in the error shape once the database is unreachable', async () => {
-    // The app's prepared statements are released first, as at shutdown; SQLite will not close under them.
+    // The releaser's timer is stopped and the app's prepared statements are released first, as at
+    // shutdown: SQLite will not close under a statement, and the releaser prepares them as it runs.
+    await t.app.get(ExpressReleaseService).beforeApplicationShutdown();
     await t.app.get(Sql).beforeApplicationShutdown();
     await t.app.get(CommittedReads).beforeApplicationShutdown();
     await t.app.get(DataSource).destroy();

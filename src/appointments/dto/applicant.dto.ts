@@ -1,4 +1,5 @@
-import { IsEmail, IsOptional, IsString, MaxLength, Validate, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Validate, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
+import { TextLength } from '../../common/validation';
 import { fullNameProblem, nikProblem, phoneProblem } from '../applicant.rules';
 
 /** Adapts a pure `xProblem(value) → message | null` rule to class-validator. */
@@ -31,6 +32,6 @@ export class ApplicantDto {
   @Validate(ValidPhone)
   phone: string;
 
-  @IsOptional() @IsString() @MaxLength(254) @IsEmail()
+  @IsOptional() @IsString() @TextLength({ max: 254 }) @IsEmail()
   email?: string;
 }

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { NestedObject } from '../../common/validation';
 import { SERVICE_TYPES, ServiceType } from '../appointment.entity';
 import { ApplicantDto } from './applicant.dto';
 
@@ -17,7 +17,7 @@ export class CreateAppointmentDto {
   @IsOptional() @IsBoolean()
   express?: boolean;
 
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => ApplicantDto)
+  @IsDefined() @NestedObject(() => ApplicantDto)
   applicant: ApplicantDto;
 }
 

@@ -1,13 +1,14 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { TextLength } from '../../common/validation';
 
 export class AuditQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   limit?: number;
 
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional() @IsString() @TextLength({ max: 64 })
   action?: string;
 
-  @IsOptional() @IsString() @MaxLength(120)
+  @IsOptional() @IsString() @TextLength({ max: 120 })
   target?: string;
 }

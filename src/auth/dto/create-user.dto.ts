@@ -1,11 +1,12 @@
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { TextLength } from '../../common/validation';
 import type { Role } from '../user.entity';
 
 export class CreateUserDto {
   @IsString() @Matches(/^[a-zA-Z0-9._-]{3,64}$/, { message: 'username must be 3-64 letters, digits, dots, dashes or underscores' })
   username: string;
 
-  @IsString() @MinLength(12) @MaxLength(256)
+  @IsString() @TextLength({ min: 12, max: 256 })
   password: string;
 
   @IsIn(['ADMIN', 'STAFF'])

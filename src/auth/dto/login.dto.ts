@@ -1,9 +1,10 @@
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString } from 'class-validator';
+import { TextLength } from '../../common/validation';
 
 export class LoginDto {
-  @IsString() @MinLength(1) @MaxLength(64)
+  @IsString() @TextLength({ min: 1, max: 64 })
   username: string;
 
-  @IsString() @MinLength(1) @MaxLength(256)
+  @IsString() @TextLength({ min: 1, max: 256 })
   password: string;
 }

@@ -1,7 +1,6 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, Validate, ValidateIf, ValidateNested, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, Validate, ValidateIf, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { isCalendarDate, isValidTimeZone } from '../../common/local-time';
-import { NOT_BLANK } from '../../common/validation';
+import { ListOf, NOT_BLANK, TextLength } from '../../common/validation';
 import { TIME_PATTERN } from '../slot.rules';
 
 export const OFFICE_CODE_PATTERN = /^[A-Z0-9-]{2,20}$/;
@@ -30,7 +29,7 @@ export class CreateOfficeDto {
   @IsString() @Matches(OFFICE_CODE_PATTERN, { message: 'code must match ^[A-Z0-9-]{2,20}$' })
   code: string;
 
-  @IsString() @MinLength(2) @MaxLength(120) @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @IsString() @TextLength({ min: 2, max: 120 }) @Matches(NOT_BLANK, { message: 'name must not be blank' })
   name: string;
 
   @IsString() @Validate(IsIanaTimeZone)
@@ -62,7 +61,7 @@ export class SlotInput {
 /** Either one slot (`{date,start,end,capacity}`) or many (`{slots: [...]}`). */
 export class CreateSlotsDto {
   // Not @IsOptional(): that would let `"slots": null` through as if absent, with no single slot either.
-  @ValidateIf((o: CreateSlotsDto) => o.slots !== undefined) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => SlotInput)
+  @ValidateIf((o: CreateSlotsDto) => o.slots !== undefined) @ListOf(() => SlotInput, { min: 1, max: 1000 })
   slots?: SlotInput[];
 
   @ValidateIf((o: CreateSlotsDto) => o.slots === undefined) @IsString() @Validate(IsCalendarDate)

@@ -1,7 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsOptional } from 'class-validator';
 import { SERVICE_TYPES, ServiceType } from '../../appointments/appointment.entity';
 import { ApplicantDto } from '../../appointments/dto/applicant.dto';
+import { NestedObject } from '../../common/validation';
 
 export class CheckInDto {
   /** Staff only: elderly, disabled, pregnant, or with an infant. */
@@ -19,6 +19,6 @@ export class WalkInDto {
   @IsOptional() @IsBoolean()
   express?: boolean;
 
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => ApplicantDto)
+  @IsDefined() @NestedObject(() => ApplicantDto)
   applicant: ApplicantDto;
 }

@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { TextLength } from '../../common/validation';
 
 export class ReconciliationQuery {
   @IsOptional() @IsString() @Matches(/^[A-Z0-9-]{2,20}$/, { message: 'officeCode must match ^[A-Z0-9-]{2,20}$' })
@@ -10,6 +11,6 @@ export class ReconciliationQuery {
 
 export class ResolveDto {
   /** What was done, e.g. the core-system reference it was re-entered under. */
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional() @IsString() @TextLength({ max: 500 })
   note?: string;
 }

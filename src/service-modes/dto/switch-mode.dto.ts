@@ -1,5 +1,5 @@
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { NOT_BLANK } from '../../common/validation';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { NOT_BLANK, TextLength } from '../../common/validation';
 import { BOOKING_POLICIES, BookingPolicy, EXPRESS_POLICIES, ExpressPolicy, MODE_NAMES, ModeName } from '../service-mode.policy';
 
 const RECOVERY_INSTANT = /^20\d{2}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -9,7 +9,7 @@ export class SwitchModeDto {
   mode: ModeName;
 
   /** Why: kept in the history and the audit log. */
-  @IsString() @MinLength(3) @MaxLength(500) @Matches(NOT_BLANK, { message: 'reason must not be blank' })
+  @IsString() @TextLength({ min: 3, max: 500 }) @Matches(NOT_BLANK, { message: 'reason must not be blank' })
   reason: string;
 
   @IsOptional() @IsIn(EXPRESS_POLICIES)
@@ -19,7 +19,7 @@ export class SwitchModeDto {
   bookingPolicy?: BookingPolicy;
 
   /** Public text for citizens. */
-  @IsOptional() @IsString() @MaxLength(500) @Matches(NOT_BLANK, { message: 'message must not be blank (leave it out instead)' })
+  @IsOptional() @IsString() @TextLength({ max: 500 }) @Matches(NOT_BLANK, { message: 'message must not be blank (leave it out instead)' })
   message?: string;
 
   // ISO 8601 has week, ordinal and basic forms that JavaScript's Date cannot read: only the one form
